@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The rigging Authors
+// Graph algorithms for validation: strongly connected components and a shortest cycle through a node.
+// Iterative throughout: graphs of 100,000 services must not overflow the stack.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace rigging::detail {
+
+/// A directed graph in compressed sparse rows: the successors of node n are edges[begin[n] .. begin[n+1]).
+struct Csr {
+  std::vector<std::uint32_t> begin{0};
+  std::vector<std::uint32_t> edges;
+
+  [[nodiscard]] std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(begin.size() - 1); }
+  [[nodiscard]] const std::uint32_t* first(std::uint32_t n) const noexcept { return edges.data() + begin[n]; }
+  [[nodiscard]] const std::uint32_t* last(std::uint32_t n) const noexcept { return edges.data() + begin[n + 1]; }
+};
+
+inline constexpr std::uint32_t no_node = std::numeric_limits<std::uint32_t>::max();
+
+/// Tarjan's algorithm. Returns the component of every node; components are numbered in reverse topological
+/// order (a node's dependencies are in components with smaller or equal numbers).
+inline std::vector<std::uint32_t> stronglyConnectedComponents(const Csr& g, std::uint32_t& componentCount) {
+  const std::uint32_t n = g.size();
+  std::vector<std::uint32_t> index(n, no_node), low(n, 0), component(n, no_node);
+  std::vector<std::uint32_t> stack;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> frames;  // node, next edge offset
+  std::uint32_t counter = 0;
+  componentCount = 0;
+  for (std::uint32_t root = 0; root < n; ++root) {
+    if (index[root] != no_node) continue;
+    frames.emplace_back(root, g.begin[root]);
+    index[root] = low[root] = counter++;
+    stack.push_back(root);
+    while (!frames.empty()) {
+      auto& [v, next] = frames.back();
+      if (next < g.begin[v + 1]) {
+        const std::uint32_t w = g.edges[next++];
+        if (index[w] == no_node) {
+          index[w] = low[w] = counter++;
+          stack.push_back(w);
+          frames.emplace_back(w, g.begin[w]);
+        } else if (component[w] == no_node) {
+          low[v] = std::min(low[v], index[w]);
+        }
+        continue;
+      }
+      const std::uint32_t done = v;
+      frames.pop_back();
+      if (!frames.empty()) {
+        const std::uint32_t parent = frames.back().first;
+        low[parent] = std::min(low[parent], low[done]);
+      }
+      if (low[done] == index[done]) {
+        std::uint32_t w = 0;
+        do {
+          w = stack.back();
+          stack.pop_back();
+          component[w] = componentCount;
+        } while (w != done);
+        ++componentCount;
+      }
+    }
+  }
+  return component;
+}
+
+/// The shortest cycle from `start` back to itself that stays inside start's component; the path begins and
+/// ends with `start`. Empty if there is none.
+inline std::vector<std::uint32_t> shortestCycleThrough(const Csr& g, std::uint32_t start,
+                                                       const std::vector<std::uint32_t>& component) {
+  std::vector<std::uint32_t> parent(g.size(), no_node);
+  std::vector<std::uint32_t> queue{start};
+  for (std::size_t head = 0; head < queue.size(); ++head) {
+    const std::uint32_t v = queue[head];
+    for (const std::uint32_t* e = g.first(v); e != g.last(v); ++e) {
+      const std::uint32_t w = *e;
+      if (component[w] != component[start]) continue;
+      if (w == start) {
+        std::vector<std::uint32_t> path{start};
+        for (std::uint32_t at = v; at != start; at = parent[at]) path.push_back(at);
+        path.push_back(start);
+        std::reverse(path.begin() + 1, path.end() - 1);
+        return path;
+      }
+      if (parent[w] == no_node) {
+        parent[w] = v;
+        queue.push_back(w);
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace rigging::detail

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The rigging Authors
+// The exceptions rigging throws: one type per kind of failure, each with a code callers can switch on.
+//
+// Configuration mistakes found before anything runs are collected into one ValidationError; failures of
+// user code while the backend starts are ServiceFactoryErrors that keep the original exception nested.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rigging {
+
+/// What went wrong, for callers that branch on the kind rather than parse the message.
+enum class ErrorCode : std::uint8_t {
+  invalid_id,             ///< a plugin, module or service id does not follow the id rule
+  validation_failed,      ///< the graph of features has problems; see ValidationError::problems()
+  factory_threw,          ///< a service factory or root context threw
+  factory_returned_null,  ///< a service factory returned an empty pointer
+  init_threw,             ///< a plugin's init threw
+  invalid_state,          ///< the backend was used out of order (add after start, start twice, ...)
+  invalid_registration,   ///< a plugin registered something wrongly (init twice, none, ...)
+};
+
+/// The base of every exception rigging throws.
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  [[nodiscard]] ErrorCode code() const noexcept { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+/// One configuration problem found by validation.
+struct Problem {
+  enum class Kind : std::uint8_t {
+    circular_dependency,   ///< services depend on each other; `ids` is the cycle, first id repeated last
+    missing_dependency,    ///< `ids[0]` has no factory; `neededBy` names its consumers
+    duplicate_factory,     ///< two explicit factories for the singleton `ids[0]`
+    duplicate_plugin,      ///< two plugins with the id `ids[0]`
+    override_forbidden,    ///< a factory for a service that cannot be replaced (core.pluginMetadata)
+    type_mismatch,         ///< one id, two C++ types; `ids[0]` is the id
+    scope_mismatch,        ///< one id declared with two scopes, or a root service using a plugin one
+    cardinality_mismatch,  ///< one id declared both singleton and multiton
+    decorator_without_service,  ///< a decorator for a service nobody provides
+    invalid_registration,  ///< a plugin registered no init, or two
+  };
+  Kind kind;
+  std::vector<std::string> ids;       ///< the services (or plugins) the problem is about
+  std::vector<std::string> neededBy;  ///< who needs them: "service 'x'" / "plugin 'y'" entries
+  std::string message;                ///< one human-readable line with the fix
+};
+
+/// Thrown by Backend::start() before any factory or plugin runs: every problem of the graph at once.
+class ValidationError : public Error {
+ public:
+  explicit ValidationError(std::vector<Problem> problems)
+      : Error(ErrorCode::validation_failed, render(problems)), problems_(std::move(problems)) {}
+
+  [[nodiscard]] const std::vector<Problem>& problems() const noexcept { return problems_; }
+
+  /// The problems of one kind, to check or report them separately.
+  [[nodiscard]] std::vector<Problem> problems(Problem::Kind kind) const {
+    std::vector<Problem> out;
+    for (const auto& p : problems_) {
+      if (p.kind == kind) out.push_back(p);
+    }
+    return out;
+  }
+
+ private:
+  static std::string render(const std::vector<Problem>& problems) {
+    std::string text = "Backend validation failed with " + std::to_string(problems.size()) +
+                       (problems.size() == 1 ? " problem" : " problems") +
+                       "; nothing was started:";
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      text += "\n  " + std::to_string(i + 1) + ". " + problems[i].message;
+    }
+    return text;
+  }
+
+  std::vector<Problem> problems_;
+};
+
+/// A service factory, root context or decorator failed while the backend was starting. The original
+/// exception is kept: `std::rethrow_if_nested(e)` or `nested_ptr()` gives it back.
+class ServiceFactoryError : public Error, public std::nested_exception {
+ public:
+  /// Must be constructed inside the catch block of the original exception, which it captures.
+  ServiceFactoryError(ErrorCode code, const std::string& message, std::string serviceId, std::string pluginId,
+                      std::vector<std::string> chain)
+      : Error(code, message),
+        serviceId_(std::move(serviceId)),
+        pluginId_(std::move(pluginId)),
+        chain_(std::move(chain)) {}
+
+  /// The id of the service whose factory failed.
+  [[nodiscard]] const std::string& serviceId() const noexcept { return serviceId_; }
+  /// The plugin the instance was for; empty for a root-scoped service.
+  [[nodiscard]] const std::string& pluginId() const noexcept { return pluginId_; }
+  /// The services that were being built when it failed, outermost first, the failed one last.
+  [[nodiscard]] const std::vector<std::string>& chain() const noexcept { return chain_; }
+
+ private:
+  std::string serviceId_;
+  std::string pluginId_;
+  std::vector<std::string> chain_;
+};
+
+/// A plugin's init threw; the original exception is nested.
+class PluginInitError : public Error, public std::nested_exception {
+ public:
+  PluginInitError(const std::string& message, std::string pluginId)
+      : Error(ErrorCode::init_threw, message), pluginId_(std::move(pluginId)) {}
+  [[nodiscard]] const std::string& pluginId() const noexcept { return pluginId_; }
+
+ private:
+  std::string pluginId_;
+};
+
+/// The backend was used out of order: `add()` after `start()`, `start()` twice, `start()` after `stop()`.
+class BackendStateError : public Error {
+ public:
+  explicit BackendStateError(const std::string& message) : Error(ErrorCode::invalid_state, message) {}
+};
+
+/// A plugin or module id does not follow the id rule.
+class InvalidIdError : public Error {
+ public:
+  explicit InvalidIdError(const std::string& message) : Error(ErrorCode::invalid_id, message) {}
+};
+
+}  // namespace rigging

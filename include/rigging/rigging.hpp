@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The rigging Authors
+// The umbrella header: everything a host application or plugin author needs.
+#pragma once
+
+#include <rigging/backend.hpp>
+#include <rigging/core_services.hpp>
+#include <rigging/create_backend.hpp>
+#include <rigging/deps.hpp>
+#include <rigging/errors.hpp>
+#include <rigging/plugin.hpp>
+#include <rigging/service_decorator.hpp>
+#include <rigging/service_factory.hpp>
+#include <rigging/service_ref.hpp>
+#include <rigging/version.hpp>

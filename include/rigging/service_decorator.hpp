@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The rigging Authors
+// Service decorators: wrap the instance that would otherwise be injected, keeping the original alive.
+//
+// Backstage users override a service with a factory that depends on the same service, which is a cycle
+// (backstage/backstage#25017). A decorator says what they mean: "take whatever provides this service and
+// wrap it". Several decorators of one service apply in the order they were added.
+#pragma once
+
+#include <rigging/deps.hpp>
+#include <rigging/detail/callable.hpp>
+#include <rigging/detail/factory_impl.hpp>
+#include <rigging/detail/invoke.hpp>
+#include <rigging/service_factory.hpp>
+#include <rigging/service_ref.hpp>
+
+#include <memory>
+#include <memory_resource>
+#include <type_traits>
+#include <utility>
+
+namespace rigging {
+
+/// A decorator of the service named by `ServiceRef<T, Scope>`; add it to a backend.
+template <class T, class Scope>
+class ServiceDecorator {
+ public:
+  using ref_type = ServiceRef<T, Scope>;
+
+  explicit ServiceDecorator(std::shared_ptr<const detail::FactoryImpl> impl) : impl_(std::move(impl)) {}
+
+  [[nodiscard]] ref_type service() const { return ref_type(impl_->service()); }
+  [[nodiscard]] const std::shared_ptr<const detail::FactoryImpl>& impl() const noexcept { return impl_; }
+
+ private:
+  std::shared_ptr<const detail::FactoryImpl> impl_;
+};
+
+namespace detail {
+
+template <class Ref, class DepsT, class Fn>
+class TypedDecorator;
+
+template <class Ref, class... Refs, class Fn>
+class TypedDecorator<Ref, Deps<Refs...>, Fn> final : public FactoryImpl {
+  using T = typename Ref::service_type;
+
+ public:
+  TypedDecorator(const Ref& ref, const Deps<Refs...>& decoratorDeps, Fn fn)
+      : FactoryImpl(Kind::decorator, ref.info(), decoratorDeps.infos(), {}, false, std::nullopt),
+        fn_(std::move(fn)) {}
+
+  void createContext(void* const*, Created&, std::pmr::memory_resource&) const override {}
+
+  void create(void* inner, void* const* deps, Created& out, std::pmr::memory_resource& arena) const override {
+    store<T>(invokeWithDeps<Refs...>(fn_, deps, *static_cast<T*>(inner)), out, arena);
+  }
+
+ private:
+  Fn fn_;
+};
+
+}  // namespace detail
+
+/// Creates a decorator: `fn` receives the instance that would otherwise be injected (as `T&`), then the
+/// deps in order, and returns the instance to inject instead.
+///
+///     inline const auto tracedFoo = createServiceDecorator(fooRef, deps(tracerRef),
+///         [](FooService& inner, Tracer& tracer) { return std::make_unique<TracedFoo>(inner, tracer); });
+template <class T, class Scope, class C, class... Refs, class Fn>
+[[nodiscard]] auto createServiceDecorator(const ServiceRef<T, Scope, C>& service, const Deps<Refs...>& decoratorDeps,
+                                          Fn fn) {
+  using Ref = ServiceRef<T, Scope, C>;
+  using Decorator = ServiceDecorator<T, Scope>;
+  using DepsT = Deps<Refs...>;
+  if constexpr (Ref::is_multiton) {
+    static_assert(!Ref::is_multiton,
+                  "rigging: multiton services cannot be decorated; decorate the service of each factory "
+                  "instead, or wrap the range where you consume it");
+    return Decorator(nullptr);
+  } else if constexpr (Ref::is_root && !detail::all_root<DepsT>::value) {
+    static_assert(detail::all_root<DepsT>::value,
+                  "rigging: a decorator of a root-scoped service can only depend on root-scoped services; "
+                  "remove the plugin-scoped ref from its deps(...)");
+    return Decorator(nullptr);
+  } else if constexpr (!detail::invocable_with_deps<Fn, DepsT, T&>::value) {
+    static_assert(detail::invocable_with_deps<Fn, DepsT, T&>::value,
+                  "rigging: the decorator callable does not accept its arguments; it must take the wrapped "
+                  "service as T& first, then one reference per ref of deps(...), in the same order");
+    return Decorator(nullptr);
+  } else if constexpr (!detail::provides_v<T, typename detail::deps_result<Fn, DepsT, T&>::type>) {
+    static_assert(detail::provides_v<T, typename detail::deps_result<Fn, DepsT, T&>::type>,
+                  "rigging: the decorator callable returns something that is not the service's type; return "
+                  "std::unique_ptr<T>, std::shared_ptr<T>, or a value of T or of a class derived from T");
+    return Decorator(nullptr);
+  } else {
+    return Decorator(std::make_shared<const detail::TypedDecorator<Ref, DepsT, Fn>>(service, decoratorDeps,
+                                                                                   std::move(fn)));
+  }
+}
+
+}  // namespace rigging

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The rigging Authors
+// Service references: the typed, named handle through which a service is requested and provided.
+//
+// A ref carries the service interface `T`, its scope (`RootScope` or `PluginScope`) and its cardinality
+// (`Singleton` or `Multiton`) in its type, so mistakes about them are compile errors, and an id by which the
+// backend matches factories to consumers at run time. It may carry a default factory.
+#pragma once
+
+#include <rigging/detail/type_name.hpp>
+
+#include <concepts>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace rigging {
+
+/// Scope tag: one instance per backend, shared by every plugin.
+struct RootScope {};
+/// Scope tag (the default): one instance per plugin that needs it.
+struct PluginScope {};
+
+/// Cardinality tag (the default): one factory provides the service.
+struct Singleton {};
+/// Cardinality tag: every registered factory contributes an instance; consumers get them all.
+struct Multiton {};
+
+/// Pass `multiton` to createServiceRef to make a multiton ref.
+struct multiton_t {
+  explicit constexpr multiton_t() = default;
+};
+inline constexpr multiton_t multiton{};
+
+/// The run-time spelling of a scope, used in messages and introspection.
+enum class ServiceScope : unsigned char { root, plugin };
+
+/// When a factory's instances are created. Root services default to `always` (created at start), plugin
+/// services to `lazy` (created when a plugin first needs them); `always` on a plugin service creates it for
+/// every plugin.
+enum class Initialization : unsigned char { always, lazy };
+
+namespace detail {
+
+class FactoryImpl;
+
+template <class Scope>
+inline constexpr bool is_scope_v = std::is_same_v<Scope, RootScope> || std::is_same_v<Scope, PluginScope>;
+
+template <class C>
+inline constexpr bool is_cardinality_v = std::is_same_v<C, Singleton> || std::is_same_v<C, Multiton>;
+
+/// What the backend knows of a ref at run time. Shared by every copy of the ref, never mutated.
+class RefInfo {
+ public:
+  RefInfo(std::string_view refId, TypeKey key, std::string_view name, ServiceScope refScope, bool isMultiton)
+      : id(refId), type(key), typeName(name), scope(refScope), multiton(isMultiton) {}
+  RefInfo(const RefInfo&) = delete;
+  RefInfo& operator=(const RefInfo&) = delete;
+  virtual ~RefInfo() = default;
+
+  [[nodiscard]] virtual bool hasDefaultFactory() const noexcept { return false; }
+  // Only called when hasDefaultFactory() says so; `self` is this object, to hand to the user's callback.
+  [[nodiscard]] virtual std::shared_ptr<const FactoryImpl> makeDefaultFactory(
+      const std::shared_ptr<const RefInfo>& /*self*/) const {
+    return nullptr;
+  }
+
+  std::string id;
+  TypeKey type;
+  std::string_view typeName;
+  ServiceScope scope;
+  bool multiton;
+};
+
+}  // namespace detail
+
+/// The range a consumer of a multiton ref receives: every instance, in registration order, as `T&`.
+template <class T>
+class ServiceRange {
+ public:
+  class iterator {
+   public:
+    using value_type = T;
+    using reference = T&;
+    using pointer = T*;
+    using difference_type = std::ptrdiff_t;
+    using iterator_category = std::random_access_iterator_tag;
+
+    iterator() = default;
+    explicit iterator(void* const* at) : at_(at) {}
+    T& operator*() const { return *static_cast<T*>(*at_); }
+    T* operator->() const { return static_cast<T*>(*at_); }
+    T& operator[](difference_type n) const { return *static_cast<T*>(at_[n]); }
+    iterator& operator++() { ++at_; return *this; }
+    iterator operator++(int) { auto old = *this; ++at_; return old; }
+    iterator& operator--() { --at_; return *this; }
+    iterator operator--(int) { auto old = *this; --at_; return old; }
+    iterator& operator+=(difference_type n) { at_ += n; return *this; }
+    iterator& operator-=(difference_type n) { at_ -= n; return *this; }
+    friend iterator operator+(iterator it, difference_type n) { return it += n; }
+    friend iterator operator+(difference_type n, iterator it) { return it += n; }
+    friend iterator operator-(iterator it, difference_type n) { return it -= n; }
+    friend difference_type operator-(iterator a, iterator b) { return a.at_ - b.at_; }
+    friend bool operator==(iterator a, iterator b) { return a.at_ == b.at_; }
+    friend auto operator<=>(iterator a, iterator b) { return a.at_ <=> b.at_; }
+
+   private:
+    void* const* at_ = nullptr;
+  };
+
+  ServiceRange() = default;
+  ServiceRange(void* const* items, std::size_t count) : items_(items), size_(count) {}
+
+  [[nodiscard]] iterator begin() const { return iterator(items_); }
+  [[nodiscard]] iterator end() const { return iterator(items_ + size_); }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  T& operator[](std::size_t i) const { return *static_cast<T*>(items_[i]); }
+
+ private:
+  void* const* items_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// A typed reference to a service. Copies are cheap and all name the same service.
+template <class T, class Scope = PluginScope, class Cardinality = Singleton>
+class ServiceRef {
+  static_assert(detail::is_scope_v<Scope>, "rigging: the scope of a ServiceRef must be RootScope or PluginScope");
+  static_assert(detail::is_cardinality_v<Cardinality>,
+                "rigging: the cardinality of a ServiceRef must be Singleton or Multiton");
+  static_assert(!std::is_reference_v<T> && !std::is_const_v<T>,
+                "rigging: a ServiceRef names the service type itself, not a reference or const type");
+
+ public:
+  using service_type = T;
+  using scope_type = Scope;
+  using cardinality_type = Cardinality;
+  static constexpr bool is_root = std::is_same_v<Scope, RootScope>;
+  static constexpr bool is_multiton = std::is_same_v<Cardinality, Multiton>;
+  /// What a factory, init or decorator receives for this ref: `T&`, or a ServiceRange<T> for a multiton.
+  using injected_type = std::conditional_t<is_multiton, ServiceRange<T>, T&>;
+
+  explicit ServiceRef(std::shared_ptr<const detail::RefInfo> info) : info_(std::move(info)) {}
+
+  /// The id, `'<pluginId>.<serviceName>'` by convention.
+  [[nodiscard]] std::string_view id() const noexcept { return info_->id; }
+  [[nodiscard]] static constexpr ServiceScope scope() noexcept {
+    return is_root ? ServiceScope::root : ServiceScope::plugin;
+  }
+  [[nodiscard]] bool hasDefaultFactory() const noexcept { return info_->hasDefaultFactory(); }
+
+  /// For the engine and tools; not needed to use a service.
+  [[nodiscard]] const std::shared_ptr<const detail::RefInfo>& info() const noexcept { return info_; }
+
+ private:
+  std::shared_ptr<const detail::RefInfo> info_;
+};
+
+namespace detail {
+
+template <class R>
+struct is_service_ref : std::false_type {};
+template <class T, class S, class C>
+struct is_service_ref<ServiceRef<T, S, C>> : std::true_type {};
+
+// Keeps the user's default-factory callback; calls it with the ref when the backend needs the factory.
+template <class Ref, class F>
+class RefInfoWithDefault final : public RefInfo {
+ public:
+  RefInfoWithDefault(std::string_view refId, F fn)
+      : RefInfo(refId, detail::typeKey<typename Ref::service_type>(),
+                detail::typeName<typename Ref::service_type>(), Ref::scope(), Ref::is_multiton),
+        fn_(std::move(fn)) {}
+
+  [[nodiscard]] bool hasDefaultFactory() const noexcept override { return true; }
+  [[nodiscard]] std::shared_ptr<const FactoryImpl> makeDefaultFactory(
+      const std::shared_ptr<const RefInfo>& self) const override {
+    auto factory = fn_(Ref(self));
+    static_assert(requires { factory.impl(); },
+                  "rigging: a default factory callback must return createServiceFactory(service, ...) for the "
+                  "ref it receives");
+    static_assert(std::is_same_v<typename decltype(factory)::ref_type, Ref>,
+                  "rigging: a default factory must create the service of the ref it belongs to; pass the "
+                  "callback's `service` argument to createServiceFactory");
+    return factory.impl();
+  }
+
+ private:
+  F fn_;
+};
+
+template <class Ref>
+std::shared_ptr<const RefInfo> makeRefInfo(std::string_view id) {
+  using T = typename Ref::service_type;
+  return std::make_shared<const RefInfo>(id, typeKey<T>(), typeName<T>(), Ref::scope(), Ref::is_multiton);
+}
+
+}  // namespace detail
+
+/// Creates a reference to a service of interface `T`.
+///
+///     inline const auto fooRef = createServiceRef<FooService>("example.foo");
+///     inline const auto clockRef = createServiceRef<Clock, RootScope>("example.clock");
+template <class T, class Scope = PluginScope>
+[[nodiscard]] ServiceRef<T, Scope> createServiceRef(std::string_view id) {
+  return ServiceRef<T, Scope>(detail::makeRefInfo<ServiceRef<T, Scope>>(id));
+}
+
+/// Creates a reference with a default factory: `defaultFactory(service)` must return
+/// `createServiceFactory(service, ...)`; it is used only when the backend has no other factory for the ref.
+template <class T, class Scope = PluginScope, class F>
+  requires(!std::same_as<std::remove_cvref_t<F>, multiton_t>)
+[[nodiscard]] ServiceRef<T, Scope> createServiceRef(std::string_view id, F defaultFactory) {
+  using Ref = ServiceRef<T, Scope>;
+  return Ref(std::make_shared<const detail::RefInfoWithDefault<Ref, F>>(id, std::move(defaultFactory)));
+}
+
+/// Creates a multiton reference: every factory added for it contributes an instance.
+template <class T, class Scope = PluginScope>
+[[nodiscard]] ServiceRef<T, Scope, Multiton> createServiceRef(std::string_view id, multiton_t) {
+  return ServiceRef<T, Scope, Multiton>(detail::makeRefInfo<ServiceRef<T, Scope, Multiton>>(id));
+}
+
+/// Creates a multiton reference whose default factory counts only when no other factory is registered.
+template <class T, class Scope = PluginScope, class F>
+[[nodiscard]] ServiceRef<T, Scope, Multiton> createServiceRef(std::string_view id, multiton_t, F defaultFactory) {
+  using Ref = ServiceRef<T, Scope, Multiton>;
+  return Ref(std::make_shared<const detail::RefInfoWithDefault<Ref, F>>(id, std::move(defaultFactory)));
+}
+
+}  // namespace rigging
