@@ -517,27 +517,33 @@ class Engine {
         continue;
       }
       const Frame done = top;
+      std::exception_ptr failure;
       try {
         create(done.service, done.plugin);
       } catch (...) {
+        failure = std::current_exception();
+      }
+      if (failure) {
         std::vector<std::string> ids = chain;
         for (const auto& frame : frames) ids.push_back(services_[frame.service].ref->id);
-        rethrowWithContext(done.service, done.plugin, std::move(ids));
+        throwWithContext(failure, done.service, done.plugin, std::move(ids));
       }
       frames.pop_back();
     }
     return lookup(s, plugin);
   }
 
-  [[noreturn]] void rethrowWithContext(std::uint32_t s, const Plugin* plugin, std::vector<std::string> chain) {
+  // Called outside any handler, so that a null result nests nothing.
+  [[noreturn]] void throwWithContext(const std::exception_ptr& failure, std::uint32_t s, const Plugin* plugin,
+                                     std::vector<std::string> chain) {
     const std::string& id = services_[s].ref->id;
     const std::string pluginId = plugin != nullptr ? plugin->id : std::string();
     std::string target = quote(id) + (plugin != nullptr ? " for " + quote(pluginId) : std::string());
     std::string where = chain.size() > 1 ? " (dependency chain: " + joinQuoted(chain, " -> ") + ")" : "";
     try {
-      throw;
+      std::rethrow_exception(failure);
     } catch (const NullResult&) {
-      // Thrown outside the handler so that no meaningless NullResult is nested.
+      // Reported below, outside this handler.
     } catch (const std::exception& e) {
       std::throw_with_nested(ServiceFactoryError(ErrorCode::factory_threw,
                                                  "Failed to instantiate service " + target + what_ +

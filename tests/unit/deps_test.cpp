@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tests of deps(...): the ordered dependency list.
+#include <rigging/deps.hpp>
+
+#include <type_traits>
+
+#include "support/catch.hpp"
+#include "support/services.hpp"
+
+using namespace rigging;
+using namespace rigging::test;
+
+TEST_CASE("deps: keeps its refs in declaration order", "[deps]") {
+  const auto a = createServiceRef<Named>("example.a");
+  const auto b = createServiceRef<Greeter, RootScope>("example.b");
+  const auto list = deps(b, a);
+  STATIC_REQUIRE(std::is_same_v<decltype(list), const Deps<ServiceRef<Greeter, RootScope>, ServiceRef<Named>>>);
+  STATIC_REQUIRE(decltype(list)::size == 2);
+  const auto infos = list.infos();
+  REQUIRE(infos.size() == 2);
+  CHECK(infos[0]->id == "example.b");
+  CHECK(infos[1]->id == "example.a");
+}
+
+TEST_CASE("deps: an empty list is allowed", "[deps]") {
+  const auto none = deps();
+  STATIC_REQUIRE(decltype(none)::size == 0);
+  CHECK(none.infos().empty());
+}
+
+TEST_CASE("deps: only refs are dependencies", "[deps]") {
+  STATIC_REQUIRE(Dependency<ServiceRef<Named>>);
+  STATIC_REQUIRE(Dependency<const ServiceRef<Named, RootScope, Multiton>&>);
+  STATIC_REQUIRE_FALSE(Dependency<Named>);
+  STATIC_REQUIRE_FALSE(Dependency<int>);
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tests of service refs: ids, compile-time scope and cardinality, default factories.
+#include <rigging/service_ref.hpp>
+
+#include <rigging/service_factory.hpp>
+
+#include <string>
+#include <type_traits>
+
+#include "support/catch.hpp"
+#include "support/services.hpp"
+
+using namespace rigging;
+using namespace rigging::test;
+
+TEST_CASE("service ref: plugin scope and singleton are the defaults", "[service_ref]") {
+  const auto ref = createServiceRef<Named>("example.named");
+  STATIC_REQUIRE(std::is_same_v<decltype(ref), const ServiceRef<Named, PluginScope, Singleton>>);
+  STATIC_REQUIRE(std::is_same_v<ServiceRef<Named>::injected_type, Named&>);
+  CHECK(ref.id() == "example.named");
+  CHECK(ref.scope() == ServiceScope::plugin);
+  CHECK_FALSE(ref.hasDefaultFactory());
+}
+
+TEST_CASE("service ref: root scope and multiton are part of the type", "[service_ref]") {
+  const auto root = createServiceRef<Named, RootScope>("example.root");
+  const auto many = createServiceRef<Named>("example.many", multiton);
+  const auto rootMany = createServiceRef<Named, RootScope>("example.rootMany", multiton);
+  STATIC_REQUIRE(decltype(root)::is_root);
+  STATIC_REQUIRE(!decltype(many)::is_root);
+  STATIC_REQUIRE(decltype(many)::is_multiton);
+  STATIC_REQUIRE(decltype(rootMany)::is_root && decltype(rootMany)::is_multiton);
+  STATIC_REQUIRE(std::is_same_v<decltype(many)::injected_type, ServiceRange<Named>>);
+  CHECK(root.scope() == ServiceScope::root);
+  CHECK(many.info()->multiton);
+  CHECK_FALSE(root.info()->multiton);
+}
+
+TEST_CASE("service ref: a default factory is carried by the ref", "[service_ref]") {
+  const auto ref = createServiceRef<Named>("example.defaulted", [](auto service) {
+    return createServiceFactory(service, deps(), [] { return Named("default"); });
+  });
+  const auto many = createServiceRef<Named>("example.manyDefaulted", multiton, [](auto service) {
+    return createServiceFactory(service, deps(), [] { return Named("default"); });
+  });
+  CHECK(ref.hasDefaultFactory());
+  CHECK(many.hasDefaultFactory());
+  const auto factory = ref.info()->makeDefaultFactory(ref.info());
+  REQUIRE(factory != nullptr);
+  CHECK(factory->service() == ref.info());
+}
+
+TEST_CASE("service ref: copies name the same service; the id is copied, not borrowed", "[service_ref]") {
+  std::string id = "example.dynamic";
+  const auto ref = createServiceRef<Named>(id);
+  id = "changed";
+  const auto copy = ref;
+  CHECK(copy.id() == "example.dynamic");
+  CHECK(copy.info() == ref.info());
+}
+
+TEST_CASE("service ref: type names are readable and types are told apart without RTTI", "[service_ref]") {
+  const auto a = createServiceRef<Named>("example.a");
+  const auto b = createServiceRef<Greeter>("example.b");
+  CHECK(a.info()->type != b.info()->type);
+  CHECK(a.info()->type == createServiceRef<Named>("example.c").info()->type);
+  CHECK(a.info()->typeName == "rigging::test::Named");
+  CHECK(b.info()->typeName == "rigging::test::Greeter");
+}
+
+TEST_CASE("service range: iterates instances in order", "[service_ref][multiton]") {
+  Named first("first");
+  Named second("second");
+  void* items[] = {&first, &second};
+  const ServiceRange<Named> range(items, 2);
+  CHECK(range.size() == 2);
+  CHECK_FALSE(range.empty());
+  CHECK(&range[1] == &second);
+  std::string joined;
+  for (Named& n : range) joined += n.name;
+  CHECK(joined == "firstsecond");
+  CHECK(range.end() - range.begin() == 2);
+  CHECK(ServiceRange<Named>().empty());
+}
