@@ -39,16 +39,16 @@ class Error : public std::runtime_error {
 /// One configuration problem found by validation.
 struct Problem {
   enum class Kind : std::uint8_t {
-    circular_dependency,   ///< services depend on each other; `ids` is the cycle, first id repeated last
-    missing_dependency,    ///< `ids[0]` has no factory; `neededBy` names its consumers
-    duplicate_factory,     ///< two explicit factories for the singleton `ids[0]`
-    duplicate_plugin,      ///< two plugins with the id `ids[0]`
-    override_forbidden,    ///< a factory for a service that cannot be replaced (core.pluginMetadata)
-    type_mismatch,         ///< one id, two C++ types; `ids[0]` is the id
-    scope_mismatch,        ///< one id declared with two scopes, or a root service using a plugin one
-    cardinality_mismatch,  ///< one id declared both singleton and multiton
+    circular_dependency,        ///< services depend on each other; `ids` is the cycle, first id repeated last
+    missing_dependency,         ///< `ids[0]` has no factory; `neededBy` names its consumers
+    duplicate_factory,          ///< two explicit factories for the singleton `ids[0]`
+    duplicate_plugin,           ///< two plugins with the id `ids[0]`
+    override_forbidden,         ///< a factory for a service that cannot be replaced (core.pluginMetadata)
+    type_mismatch,              ///< one id, two C++ types; `ids[0]` is the id
+    scope_mismatch,             ///< one id declared with two scopes, or a root service using a plugin one
+    cardinality_mismatch,       ///< one id declared both singleton and multiton
     decorator_without_service,  ///< a decorator for a service nobody provides
-    invalid_registration,  ///< a plugin registered no init, or two
+    invalid_registration,       ///< a plugin registered no init, or two
   };
   Kind kind;
   std::vector<std::string> ids;       ///< the services (or plugins) the problem is about
@@ -76,8 +76,7 @@ class ValidationError : public Error {
  private:
   static std::string render(const std::vector<Problem>& problems) {
     std::string text = "Backend validation failed with " + std::to_string(problems.size()) +
-                       (problems.size() == 1 ? " problem" : " problems") +
-                       "; nothing was started:";
+                       (problems.size() == 1 ? " problem" : " problems") + "; nothing was started:";
     for (std::size_t i = 0; i < problems.size(); ++i) {
       text += "\n  " + std::to_string(i + 1) + ". " + problems[i].message;
     }

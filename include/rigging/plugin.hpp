@@ -37,9 +37,10 @@ class PluginImpl;
 template <class DepsT, class Fn>
 std::shared_ptr<const InitImpl> makeInit(const DepsT& initDeps, Fn fn) {
   if constexpr (!invocable_with_deps<Fn, DepsT>::value) {
-    static_assert(invocable_with_deps<Fn, DepsT>::value,
-                  "rigging: the init callable does not accept its deps; it must take one reference per ref of "
-                  "deps(...), in the same order (a ServiceRange<T> for a multiton ref)");
+    static_assert(
+        invocable_with_deps<Fn, DepsT>::value,
+        "rigging: the init callable does not accept its deps; it must take one reference per ref of "
+        "deps(...), in the same order (a ServiceRange<T> for a multiton ref)");
     return nullptr;
   } else {
     return std::make_shared<const TypedInit<DepsT, Fn>>(initDeps, std::move(fn));

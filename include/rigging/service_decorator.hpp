@@ -68,8 +68,8 @@ class TypedDecorator<Ref, Deps<Refs...>, Fn> final : public FactoryImpl {
 ///     inline const auto tracedFoo = createServiceDecorator(fooRef, deps(tracerRef),
 ///         [](FooService& inner, Tracer& tracer) { return std::make_unique<TracedFoo>(inner, tracer); });
 template <class T, class Scope, class C, class... Refs, class Fn>
-[[nodiscard]] auto createServiceDecorator(const ServiceRef<T, Scope, C>& service, const Deps<Refs...>& decoratorDeps,
-                                          Fn fn) {
+[[nodiscard]] auto createServiceDecorator(const ServiceRef<T, Scope, C>& service,
+                                          const Deps<Refs...>& decoratorDeps, Fn fn) {
   using Ref = ServiceRef<T, Scope, C>;
   using Decorator = ServiceDecorator<T, Scope>;
   using DepsT = Deps<Refs...>;
@@ -95,7 +95,7 @@ template <class T, class Scope, class C, class... Refs, class Fn>
     return Decorator(nullptr);
   } else {
     return Decorator(std::make_shared<const detail::TypedDecorator<Ref, DepsT, Fn>>(service, decoratorDeps,
-                                                                                   std::move(fn)));
+                                                                                    std::move(fn)));
   }
 }
 

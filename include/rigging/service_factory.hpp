@@ -96,7 +96,8 @@ class TypedFactory<Ref, Deps<Refs...>, Fn, Deps<CtxRefs...>, CtxFn> final : publ
  public:
   TypedFactory(const Ref& ref, const Deps<Refs...>& factoryDeps, Fn fn, const Deps<CtxRefs...>& ctxDeps,
                CtxFn ctxFn, std::optional<Initialization> initialization)
-      : FactoryImpl(Kind::factory, ref.info(), factoryDeps.infos(), ctxDeps.infos(), has_context, initialization),
+      : FactoryImpl(Kind::factory, ref.info(), factoryDeps.infos(), ctxDeps.infos(), has_context,
+                    initialization),
         fn_(std::move(fn)),
         ctxFn_(std::move(ctxFn)) {}
 
@@ -104,7 +105,8 @@ class TypedFactory<Ref, Deps<Refs...>, Fn, Deps<CtxRefs...>, CtxFn> final : publ
     if constexpr (has_context) store<Ctx>(invokeWithDeps<CtxRefs...>(ctxFn_, deps), out, arena);
   }
 
-  void create(void* context, void* const* deps, Created& out, std::pmr::memory_resource& arena) const override {
+  void create(void* context, void* const* deps, Created& out,
+              std::pmr::memory_resource& arena) const override {
     if constexpr (has_context) {
       store<T>(invokeWithDeps<Refs...>(fn_, deps, *static_cast<Ctx*>(context)), out, arena);
     } else {
@@ -133,7 +135,8 @@ template <class Ref, class DepsT, class Fn, class... Pre>
 consteval FactoryCheck checkCallable() {
   if constexpr (!invocable_with_deps<Fn, DepsT, Pre...>::value) {
     return FactoryCheck::not_callable;
-  } else if constexpr (!provides_v<typename Ref::service_type, typename deps_result<Fn, DepsT, Pre...>::type>) {
+  } else if constexpr (!provides_v<typename Ref::service_type,
+                                   typename deps_result<Fn, DepsT, Pre...>::type>) {
     return FactoryCheck::wrong_result;
   } else {
     return FactoryCheck::ok;
@@ -185,21 +188,23 @@ constexpr void reportFactoryCheck() {
   static_assert(check != FactoryCheck::context_returns_void,
                 "rigging: the root context callable returns void; return the context (a value, "
                 "std::unique_ptr or std::shared_ptr)");
-  static_assert(check != FactoryCheck::not_callable,
-                "rigging: the factory callable does not accept its deps; it must take one reference per ref of "
-                "deps(...), in the same order (a ServiceRange<T> for a multiton ref), after the root context "
-                "if the factory has one");
-  static_assert(check != FactoryCheck::wrong_result,
-                "rigging: the factory callable returns something that is not the service's type; return "
-                "std::unique_ptr<T>, std::shared_ptr<T>, or a value of T or of a class derived from T, where T "
-                "is the ref's service type");
+  static_assert(
+      check != FactoryCheck::not_callable,
+      "rigging: the factory callable does not accept its deps; it must take one reference per ref of "
+      "deps(...), in the same order (a ServiceRange<T> for a multiton ref), after the root context "
+      "if the factory has one");
+  static_assert(
+      check != FactoryCheck::wrong_result,
+      "rigging: the factory callable returns something that is not the service's type; return "
+      "std::unique_ptr<T>, std::shared_ptr<T>, or a value of T or of a class derived from T, where T "
+      "is the ref's service type");
 }
 
 template <class Ref, class DepsT, class Fn, class CtxDepsT, class CtxFn>
 auto makeFactory(const Ref& ref, const DepsT& factoryDeps, Fn fn, const CtxDepsT& ctxDeps, CtxFn ctxFn,
                  std::optional<Initialization> initialization) {
-  using Factory = ServiceFactory<typename Ref::service_type, typename Ref::scope_type,
-                                 typename Ref::cardinality_type>;
+  using Factory =
+      ServiceFactory<typename Ref::service_type, typename Ref::scope_type, typename Ref::cardinality_type>;
   constexpr FactoryCheck check = checkFactory<Ref, DepsT, Fn, CtxDepsT, CtxFn>();
   if constexpr (check == FactoryCheck::ok) {
     return Factory(std::make_shared<const TypedFactory<Ref, DepsT, Fn, CtxDepsT, CtxFn>>(
@@ -229,14 +234,17 @@ struct options_of<R (C::*)(A)> {
 ///     inline const auto fooFactory = createServiceFactory(fooRef, deps(barRef),
 ///         [](BarService& bar) { return std::make_unique<DefaultFoo>(bar); });
 template <class T, class Scope, class C, class... Refs, class Fn>
-[[nodiscard]] auto createServiceFactory(const ServiceRef<T, Scope, C>& service, const Deps<Refs...>& factoryDeps,
-                                        Fn fn, std::optional<Initialization> initialization = std::nullopt) {
-  return detail::makeFactory(service, factoryDeps, std::move(fn), Deps<>(), detail::NoContext{}, initialization);
+[[nodiscard]] auto createServiceFactory(const ServiceRef<T, Scope, C>& service,
+                                        const Deps<Refs...>& factoryDeps, Fn fn,
+                                        std::optional<Initialization> initialization = std::nullopt) {
+  return detail::makeFactory(service, factoryDeps, std::move(fn), Deps<>(), detail::NoContext{},
+                             initialization);
 }
 
 /// Creates a plugin-scoped factory with a root context, passed to `fn` before the deps.
 template <class T, class Scope, class C, class... Refs, class CtxDepsT, class CtxFn, class Fn>
-[[nodiscard]] auto createServiceFactory(const ServiceRef<T, Scope, C>& service, const Deps<Refs...>& factoryDeps,
+[[nodiscard]] auto createServiceFactory(const ServiceRef<T, Scope, C>& service,
+                                        const Deps<Refs...>& factoryDeps,
                                         RootContext<CtxDepsT, CtxFn> context, Fn fn,
                                         std::optional<Initialization> initialization = std::nullopt) {
   return detail::makeFactory(service, factoryDeps, std::move(fn), context.deps, std::move(context.fn),

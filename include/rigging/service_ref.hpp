@@ -95,12 +95,32 @@ class ServiceRange {
     T& operator*() const { return *static_cast<T*>(*at_); }
     T* operator->() const { return static_cast<T*>(*at_); }
     T& operator[](difference_type n) const { return *static_cast<T*>(at_[n]); }
-    iterator& operator++() { ++at_; return *this; }
-    iterator operator++(int) { auto old = *this; ++at_; return old; }
-    iterator& operator--() { --at_; return *this; }
-    iterator operator--(int) { auto old = *this; --at_; return old; }
-    iterator& operator+=(difference_type n) { at_ += n; return *this; }
-    iterator& operator-=(difference_type n) { at_ -= n; return *this; }
+    iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    iterator operator++(int) {
+      auto old = *this;
+      ++at_;
+      return old;
+    }
+    iterator& operator--() {
+      --at_;
+      return *this;
+    }
+    iterator operator--(int) {
+      auto old = *this;
+      --at_;
+      return old;
+    }
+    iterator& operator+=(difference_type n) {
+      at_ += n;
+      return *this;
+    }
+    iterator& operator-=(difference_type n) {
+      at_ -= n;
+      return *this;
+    }
     friend iterator operator+(iterator it, difference_type n) { return it += n; }
     friend iterator operator+(difference_type n, iterator it) { return it += n; }
     friend iterator operator-(iterator it, difference_type n) { return it -= n; }
@@ -129,7 +149,8 @@ class ServiceRange {
 /// A typed reference to a service. Copies are cheap and all name the same service.
 template <class T, class Scope = PluginScope, class Cardinality = Singleton>
 class ServiceRef {
-  static_assert(detail::is_scope_v<Scope>, "rigging: the scope of a ServiceRef must be RootScope or PluginScope");
+  static_assert(detail::is_scope_v<Scope>,
+                "rigging: the scope of a ServiceRef must be RootScope or PluginScope");
   static_assert(detail::is_cardinality_v<Cardinality>,
                 "rigging: the cardinality of a ServiceRef must be Singleton or Multiton");
   static_assert(!std::is_reference_v<T> && !std::is_const_v<T>,
@@ -180,9 +201,10 @@ class RefInfoWithDefault final : public RefInfo {
   [[nodiscard]] std::shared_ptr<const FactoryImpl> makeDefaultFactory(
       const std::shared_ptr<const RefInfo>& self) const override {
     auto factory = fn_(Ref(self));
-    static_assert(requires { factory.impl(); },
-                  "rigging: a default factory callback must return createServiceFactory(service, ...) for the "
-                  "ref it receives");
+    static_assert(
+        requires { factory.impl(); },
+        "rigging: a default factory callback must return createServiceFactory(service, ...) for the "
+        "ref it receives");
     static_assert(std::is_same_v<typename decltype(factory)::ref_type, Ref>,
                   "rigging: a default factory must create the service of the ref it belongs to; pass the "
                   "callback's `service` argument to createServiceFactory");
@@ -227,7 +249,8 @@ template <class T, class Scope = PluginScope>
 
 /// Creates a multiton reference whose default factory counts only when no other factory is registered.
 template <class T, class Scope = PluginScope, class F>
-[[nodiscard]] ServiceRef<T, Scope, Multiton> createServiceRef(std::string_view id, multiton_t, F defaultFactory) {
+[[nodiscard]] ServiceRef<T, Scope, Multiton> createServiceRef(std::string_view id, multiton_t,
+                                                              F defaultFactory) {
   using Ref = ServiceRef<T, Scope, Multiton>;
   return Ref(std::make_shared<const detail::RefInfoWithDefault<Ref, F>>(id, std::move(defaultFactory)));
 }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of Backend: the registry's rules, validation before anything runs, and exception safety.
+#include "support/catch.hpp"
+#include "support/services.hpp"
+
 #include <rigging/backend.hpp>
 #include <rigging/create_backend.hpp>
 
@@ -7,9 +10,6 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include "support/catch.hpp"
-#include "support/services.hpp"
 
 using namespace rigging;
 using namespace rigging::test;
@@ -19,7 +19,8 @@ namespace {
 // A plugin whose init records what it received, for checks after start().
 template <class DepsT, class Fn>
 BackendPlugin pluginWith(std::string_view id, DepsT initDeps, Fn fn) {
-  return createBackendPlugin(id, [initDeps, fn](PluginRegistrationPoints& env) { env.registerInit(initDeps, fn); });
+  return createBackendPlugin(
+      id, [initDeps, fn](PluginRegistrationPoints& env) { env.registerInit(initDeps, fn); });
 }
 
 std::string messageOf(const std::exception& e) { return e.what(); }
@@ -38,18 +39,18 @@ TEST_CASE("backend: a root context is created once while each plugin gets its ow
   std::vector<Named*> seen;
   auto backend = createBackend();
   backend.add(createServiceFactory(root, deps(), [] { return Named("root"); }));
-  backend.add(createServiceFactory(
-      perPlugin, deps(coreServices::pluginMetadata),
-      rootContext(deps(root),
-                  [](Named&) {
-                    ++contexts;
-                    return Pool{};
-                  }),
-      [](Pool& pool, PluginMetadataService& plugin) {
-        ++instances;
-        ++pool.handedOut;
-        return Named(std::string(plugin.getId()) + "#" + std::to_string(pool.handedOut));
-      }));
+  backend.add(createServiceFactory(perPlugin, deps(coreServices::pluginMetadata),
+                                   rootContext(deps(root),
+                                               [](Named&) {
+                                                 ++contexts;
+                                                 return Pool{};
+                                               }),
+                                   [](Pool& pool, PluginMetadataService& plugin) {
+                                     ++instances;
+                                     ++pool.handedOut;
+                                     return Named(std::string(plugin.getId()) + "#" +
+                                                  std::to_string(pool.handedOut));
+                                   }));
   for (const char* id : {"a", "b", "c"}) {
     backend.add(pluginWith(id, deps(perPlugin), [&seen](Named& named) { seen.push_back(&named); }));
   }
@@ -184,7 +185,8 @@ TEST_CASE("backend: multiton consumers receive every instance in registration or
   }
 }
 
-TEST_CASE("backend: a decorator wraps the instance that would otherwise be injected", "[backend][decorator]") {
+TEST_CASE("backend: a decorator wraps the instance that would otherwise be injected",
+          "[backend][decorator]") {
   const auto ref = createServiceRef<Greeter>("test.greeter");
   const auto suffix = createServiceRef<Named, RootScope>("test.suffix");
   std::string greeting;
@@ -210,7 +212,8 @@ TEST_CASE("backend: a decorator wraps the instance that would otherwise be injec
   CHECK(injected != innerSeen);
 }
 
-TEST_CASE("backend: a decorator of a service nobody provides is reported", "[backend][decorator][validation]") {
+TEST_CASE("backend: a decorator of a service nobody provides is reported",
+          "[backend][decorator][validation]") {
   const auto ref = createServiceRef<Greeter>("test.greeter");
   auto backend = createBackend();
   backend.add(createServiceDecorator(ref, deps(), [](Greeter& inner) { return SuffixGreeter(inner, "?"); }));
@@ -293,7 +296,8 @@ TEST_CASE("backend: a cycle is printed from its earliest-added service, and ever
   }
 }
 
-TEST_CASE("backend: every missing dependency is reported at once with who needs it", "[backend][validation]") {
+TEST_CASE("backend: every missing dependency is reported at once with who needs it",
+          "[backend][validation]") {
   const auto missingOne = createServiceRef<Named>("test.missingOne");
   const auto missingRoot = createServiceRef<Named, RootScope>("test.missingRoot");
   const auto svc = createServiceRef<Named>("test.service");
@@ -313,7 +317,8 @@ TEST_CASE("backend: every missing dependency is reported at once with who needs 
     CHECK(missing[0].neededBy ==
           std::vector<std::string>{"service 'test.service' (for plugin 'catalog')", "plugin 'search'"});
     CHECK(missing[1].ids == std::vector<std::string>{"test.missingRoot"});
-    CHECK(missing[1].neededBy == std::vector<std::string>{"service 'test.rootService' (for plugin 'search')"});
+    CHECK(missing[1].neededBy ==
+          std::vector<std::string>{"service 'test.rootService' (for plugin 'search')"});
     const std::string what = e.what();
     CHECK_THAT(what, Catch::Contains("Service 'test.missingOne' is missing"));
     CHECK_THAT(what, Catch::Contains("Add a factory for it with backend.add("));
@@ -345,8 +350,9 @@ TEST_CASE("backend: duplicates, forbidden overrides and mismatched declarations 
     CHECK_THAT(dup[0].message, Catch::Contains("Duplicate service implementations provided for 'test.dup'"));
     const auto forbidden = e.problems(Problem::Kind::override_forbidden);
     REQUIRE(forbidden.size() == 1);
-    CHECK_THAT(forbidden[0].message, Catch::Contains("'core.pluginMetadata' service is built in and cannot be "
-                                                     "overridden"));
+    CHECK_THAT(forbidden[0].message,
+               Catch::Contains("'core.pluginMetadata' service is built in and cannot be "
+                               "overridden"));
     const auto types = e.problems(Problem::Kind::type_mismatch);
     REQUIRE(types.size() == 1);
     CHECK_THAT(types[0].message, Catch::Contains("Named"));
@@ -390,9 +396,8 @@ TEST_CASE("backend: a throwing factory in a chain leaves no instance alive and n
   backend.add(createServiceFactory(root, deps(), [] { return std::make_unique<Counted>("root"); }));
   backend.add(createServiceFactory(a, deps(b, root), [](Counted&, Counted&) { return Counted("a"); }));
   backend.add(createServiceFactory(b, deps(c), [](Counted&) { return std::make_shared<Counted>("b"); }));
-  backend.add(createServiceFactory(c, deps(d), [](Counted&) -> std::unique_ptr<Counted> {
-    throw std::runtime_error("disk on fire");
-  }));
+  backend.add(createServiceFactory(
+      c, deps(d), [](Counted&) -> std::unique_ptr<Counted> { throw std::runtime_error("disk on fire"); }));
   backend.add(createServiceFactory(d, deps(e), [](Counted&) { return Counted("d"); }));
   backend.add(createServiceFactory(e, deps(), [] { return std::make_unique<Counted>("e"); }));
   backend.add(pluginWith("catalog", deps(a), [](Counted&) {}));
@@ -404,9 +409,10 @@ TEST_CASE("backend: a throwing factory in a chain leaves no instance alive and n
     CHECK(err.serviceId() == "chain.c");
     CHECK(err.pluginId() == "catalog");
     CHECK(err.chain() == std::vector<std::string>{"chain.a", "chain.b", "chain.c"});
-    CHECK(std::string(err.what()) ==
-          "Failed to instantiate service 'chain.c' for 'catalog' because the factory function threw an error: "
-          "disk on fire (dependency chain: 'chain.a' -> 'chain.b' -> 'chain.c')");
+    CHECK(
+        std::string(err.what()) ==
+        "Failed to instantiate service 'chain.c' for 'catalog' because the factory function threw an error: "
+        "disk on fire (dependency chain: 'chain.a' -> 'chain.b' -> 'chain.c')");
     REQUIRE(err.nested_ptr() != nullptr);
     CHECK_THROWS_WITH(err.rethrow_nested(), "disk on fire");
   }
@@ -435,8 +441,9 @@ TEST_CASE("backend: a throwing root context and a null result are reported with 
       FAIL("start() must throw");
     } catch (const ServiceFactoryError& err) {
       CHECK(err.serviceId() == "test.service");
-      CHECK_THAT(err.what(), Catch::Contains("Failed to instantiate service 'test.service' for 'p' because the "
-                                             "root context factory function threw an error: no pool"));
+      CHECK_THAT(err.what(),
+                 Catch::Contains("Failed to instantiate service 'test.service' for 'p' because the "
+                                 "root context factory function threw an error: no pool"));
     }
   }
   SECTION("null") {
@@ -450,8 +457,9 @@ TEST_CASE("backend: a throwing root context and a null result are reported with 
     } catch (const ServiceFactoryError& err) {
       CHECK(err.code() == ErrorCode::factory_returned_null);
       CHECK(err.nested_ptr() == nullptr);
-      CHECK_THAT(err.what(), Catch::Contains("Failed to instantiate service 'test.service' for 'p' because the "
-                                             "factory function returned an empty pointer"));
+      CHECK_THAT(err.what(),
+                 Catch::Contains("Failed to instantiate service 'test.service' for 'p' because the "
+                                 "factory function returned an empty pointer"));
     }
   }
   CHECK(Counted::live == 0);
@@ -471,7 +479,8 @@ TEST_CASE("backend: a throwing root factory names the service without a plugin",
   }
 }
 
-TEST_CASE("backend: instances are destroyed in reverse creation order on stop, once", "[backend][lifecycle]") {
+TEST_CASE("backend: instances are destroyed in reverse creation order on stop, once",
+          "[backend][lifecycle]") {
   Counted::reset();
   const auto root = createServiceRef<Counted, RootScope>("test.root");
   const auto svc = createServiceRef<Counted>("test.service");
@@ -511,11 +520,13 @@ TEST_CASE("backend: initialization decides when instances are created", "[backen
   const auto alwaysPerPlugin = createServiceRef<Counted>("test.alwaysPerPlugin");
   const auto lazyPerPlugin = createServiceRef<Counted>("test.lazyPerPlugin");
   auto backend = createBackend();
-  backend.add(createServiceFactory(lazyRoot, deps(), [] { return Counted("lazyRoot"); }, Initialization::lazy));
+  backend.add(createServiceFactory(
+      lazyRoot, deps(), [] { return Counted("lazyRoot"); }, Initialization::lazy));
   backend.add(createServiceFactory(eagerRoot, deps(), [] { return Counted("eagerRoot"); }));
-  backend.add(createServiceFactory(alwaysPerPlugin, deps(coreServices::pluginMetadata),
-                                   [](PluginMetadataService& m) { return Counted("always:" + std::string(m.getId())); },
-                                   Initialization::always));
+  backend.add(createServiceFactory(
+      alwaysPerPlugin, deps(coreServices::pluginMetadata),
+      [](PluginMetadataService& m) { return Counted("always:" + std::string(m.getId())); },
+      Initialization::always));
   backend.add(createServiceFactory(lazyPerPlugin, deps(), [] { return Counted("lazyPerPlugin"); }));
   backend.add(pluginWith("p1", deps(), [] {}));
   backend.add(pluginWith("p2", deps(), [] {}));
@@ -527,7 +538,8 @@ TEST_CASE("backend: a lazy root service is created on first need", "[backend][in
   Counted::reset();
   const auto lazyRoot = createServiceRef<Counted, RootScope>("test.lazyRoot");
   auto backend = createBackend();
-  backend.add(createServiceFactory(lazyRoot, deps(), [] { return Counted("lazyRoot"); }, Initialization::lazy));
+  backend.add(createServiceFactory(
+      lazyRoot, deps(), [] { return Counted("lazyRoot"); }, Initialization::lazy));
   backend.add(pluginWith("p", deps(lazyRoot), [](Counted& c) { CHECK(c.name == "lazyRoot"); }));
   backend.start();
   CHECK(Counted::names == std::vector<std::string>{"lazyRoot"});
@@ -544,7 +556,8 @@ TEST_CASE("backend: factories may return a value, unique_ptr, shared_ptr or some
   auto backend = createBackend();
   backend.add(createServiceFactory(byValue, deps(), [] { return PlainGreeter(); }));
   backend.add(createServiceFactory(byUnique, deps(), [] { return std::make_unique<PlainGreeter>(); }));
-  backend.add(createServiceFactory(byShared, deps(), [weak = std::weak_ptr<PlainGreeter>(keptElsewhere)] { return weak.lock(); }));
+  backend.add(createServiceFactory(
+      byShared, deps(), [weak = std::weak_ptr<PlainGreeter>(keptElsewhere)] { return weak.lock(); }));
   backend.add(createServiceFactory(converted, deps(), [] { return "from a literal"; }));
   backend.add(pluginWith("p", deps(byValue, byUnique, byShared, converted),
                          [&](Greeter& v, Greeter& u, Greeter& s, std::string& c) {

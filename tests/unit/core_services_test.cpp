@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of the core service refs.
-#include <rigging/core_services.hpp>
+#include "support/catch.hpp"
 
+#include <rigging/core_services.hpp>
 #include <rigging/create_backend.hpp>
 
 #include <string>
 #include <vector>
-
-#include "support/catch.hpp"
 
 using namespace rigging;
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of deps(...): the ordered dependency list.
+#include "support/catch.hpp"
+#include "support/services.hpp"
+
 #include <rigging/deps.hpp>
 
 #include <type_traits>
-
-#include "support/catch.hpp"
-#include "support/services.hpp"
 
 using namespace rigging;
 using namespace rigging::test;
@@ -14,7 +14,8 @@ TEST_CASE("deps: keeps its refs in declaration order", "[deps]") {
   const auto a = createServiceRef<Named>("example.a");
   const auto b = createServiceRef<Greeter, RootScope>("example.b");
   const auto list = deps(b, a);
-  STATIC_REQUIRE(std::is_same_v<decltype(list), const Deps<ServiceRef<Greeter, RootScope>, ServiceRef<Named>>>);
+  STATIC_REQUIRE(
+      std::is_same_v<decltype(list), const Deps<ServiceRef<Greeter, RootScope>, ServiceRef<Named>>>);
   STATIC_REQUIRE(decltype(list)::size == 2);
   const auto infos = list.infos();
   REQUIRE(infos.size() == 2);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of the error types: kinds, codes and rendering.
+#include "support/catch.hpp"
+
 #include <rigging/errors.hpp>
 
 #include <stdexcept>
 #include <string>
 #include <type_traits>
-
-#include "support/catch.hpp"
 
 using namespace rigging;
 

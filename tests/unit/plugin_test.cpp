@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of createBackendPlugin: id rule and registration.
+#include "support/catch.hpp"
+
 #include <rigging/plugin.hpp>
 
 #include <string>
-
-#include "support/catch.hpp"
 
 using namespace rigging;
 

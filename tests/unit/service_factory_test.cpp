@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of createServiceFactory: deps order, root contexts, initialization and the options pattern.
-#include <rigging/service_factory.hpp>
+#include "support/catch.hpp"
+#include "support/services.hpp"
 
 #include <rigging/create_backend.hpp>
+#include <rigging/service_factory.hpp>
 
 #include <memory>
 #include <string>
 #include <type_traits>
-
-#include "support/catch.hpp"
-#include "support/services.hpp"
 
 using namespace rigging;
 using namespace rigging::test;
@@ -32,8 +31,9 @@ const auto fooServiceFactory = createServiceFactory([](FooOptions options) {
 std::string resolveFoo(Backend& backend) {
   std::string got;
   backend.add(createServiceFactory(wordRef, deps(), [] { return Named("word"); }));
-  backend.add(createBackendPlugin(
-      "p", [&got](PluginRegistrationPoints& env) { env.registerInit(deps(fooRef), [&got](Named& n) { got = n.name; }); }));
+  backend.add(createBackendPlugin("p", [&got](PluginRegistrationPoints& env) {
+    env.registerInit(deps(fooRef), [&got](Named& n) { got = n.name; });
+  }));
   backend.start();
   return got;
 }
@@ -64,8 +64,9 @@ TEST_CASE("service factory: deps arrive as references in declaration order", "[s
   auto backend = createBackend();
   backend.add(createServiceFactory(second, deps(), [] { return Named("2"); }));
   backend.add(createServiceFactory(first, deps(), [] { return Named("1"); }));
-  backend.add(createServiceFactory(joined, deps(second, first, second),
-                                   [](Named& a, Named& b, Named& c) { return Named(a.name + b.name + c.name); }));
+  backend.add(createServiceFactory(joined, deps(second, first, second), [](Named& a, Named& b, Named& c) {
+    return Named(a.name + b.name + c.name);
+  }));
   backend.add(createBackendPlugin("p", [&got, joined](PluginRegistrationPoints& env) {
     env.registerInit(deps(joined), [&got](Named& n) { got = n.name; });
   }));
@@ -79,25 +80,31 @@ TEST_CASE("service factory: initialization defaults by scope and can be set", "[
         Initialization::always);
   CHECK(createServiceFactory(fooRef, deps(), [] { return Named("p"); }).impl()->initialization() ==
         Initialization::lazy);
-  CHECK(createServiceFactory(root, deps(), [] { return Named("r"); }, Initialization::lazy).impl()->initialization() ==
-        Initialization::lazy);
-  CHECK(createServiceFactory(fooRef, deps(), [] { return Named("p"); }, Initialization::always)
+  CHECK(createServiceFactory(
+            root, deps(), [] { return Named("r"); }, Initialization::lazy)
+            .impl()
+            ->initialization() == Initialization::lazy);
+  CHECK(createServiceFactory(
+            fooRef, deps(), [] { return Named("p"); }, Initialization::always)
             .impl()
             ->initialization() == Initialization::always);
 }
 
-TEST_CASE("service factory: a root context is declared with rootContext(deps(...), fn)", "[service_factory]") {
+TEST_CASE("service factory: a root context is declared with rootContext(deps(...), fn)",
+          "[service_factory]") {
   struct Ctx {
     int n = 7;
   };
-  const auto factory = createServiceFactory(fooRef, deps(), rootContext(deps(wordRef), [](Named&) { return Ctx{}; }),
-                                            [](Ctx& ctx) { return Named(std::to_string(ctx.n)); });
+  const auto factory =
+      createServiceFactory(fooRef, deps(), rootContext(deps(wordRef), [](Named&) { return Ctx{}; }),
+                           [](Ctx& ctx) { return Named(std::to_string(ctx.n)); });
   CHECK(factory.impl()->hasContext());
   REQUIRE(factory.impl()->contextDeps().size() == 1);
   CHECK(factory.impl()->contextDeps()[0]->id == "example.word");
 }
 
-TEST_CASE("service factory: the options pattern works with and without options", "[service_factory][options]") {
+TEST_CASE("service factory: the options pattern works with and without options",
+          "[service_factory][options]") {
   SECTION("used as a factory") {
     auto backend = createBackend();
     backend.add(fooServiceFactory);
@@ -115,7 +122,8 @@ TEST_CASE("service factory: the options pattern works with and without options",
   }
 }
 
-TEST_CASE("service factory: exported building blocks let users customise an implementation", "[service_factory]") {
+TEST_CASE("service factory: exported building blocks let users customise an implementation",
+          "[service_factory]") {
   // The seeds' DefaultFooService::create pattern: a user factory built from the author's implementation.
   struct DefaultFoo : Named {
     static std::unique_ptr<DefaultFoo> create(std::string transform) {
@@ -126,6 +134,7 @@ TEST_CASE("service factory: exported building blocks let users customise an impl
     explicit DefaultFoo(std::string n) : Named(std::move(n)) {}
   };
   auto backend = createBackend();
-  backend.add(createServiceFactory(fooRef, deps(wordRef), [](Named& w) { return DefaultFoo::create("upper:" + w.name); }));
+  backend.add(createServiceFactory(fooRef, deps(wordRef),
+                                   [](Named& w) { return DefaultFoo::create("upper:" + w.name); }));
   CHECK(resolveFoo(backend) == "upper:word");
 }

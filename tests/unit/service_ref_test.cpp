@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of service refs: ids, compile-time scope and cardinality, default factories.
-#include <rigging/service_ref.hpp>
+#include "support/catch.hpp"
+#include "support/services.hpp"
 
 #include <rigging/service_factory.hpp>
+#include <rigging/service_ref.hpp>
 
 #include <string>
 #include <type_traits>
-
-#include "support/catch.hpp"
-#include "support/services.hpp"
 
 using namespace rigging;
 using namespace rigging::test;

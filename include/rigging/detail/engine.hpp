@@ -40,7 +40,9 @@ inline std::string joinQuoted(const std::vector<std::string>& ids, std::string_v
   return out;
 }
 
-inline std::string_view scopeName(ServiceScope scope) { return scope == ServiceScope::root ? "root" : "plugin"; }
+inline std::string_view scopeName(ServiceScope scope) {
+  return scope == ServiceScope::root ? "root" : "plugin";
+}
 
 /// Where the factory of a service came from, in order of precedence.
 enum class FactorySource : unsigned char { builtin, explicitly_added, backend_default, ref_default, none };
@@ -142,7 +144,8 @@ class Engine {
   };
 
   void checkCanAdd() const {
-    if (state_ != State::idle) throw BackendStateError("feature can not be added after the backend has started");
+    if (state_ != State::idle)
+      throw BackendStateError("feature can not be added after the backend has started");
   }
 
   // ---- (1) the registry ----
@@ -206,7 +209,9 @@ class Engine {
         continue;
       }
       if (s == metadata) {
-        problems.push_back(Problem{Problem::Kind::override_forbidden, {service.ref->id}, {},
+        problems.push_back(Problem{Problem::Kind::override_forbidden,
+                                   {service.ref->id},
+                                   {},
                                    "The " + quote(service.ref->id) +
                                        " service is built in and cannot be overridden; remove the factory "
                                        "added for it"});
@@ -215,8 +220,11 @@ class Engine {
       if (service.source == FactorySource::explicitly_added && !service.ref->multiton) {
         if (std::find(duplicates.begin(), duplicates.end(), service.ref->id) == duplicates.end()) {
           duplicates.push_back(service.ref->id);
-          problems.push_back(Problem{Problem::Kind::duplicate_factory, {service.ref->id}, {},
-                                     "Duplicate service implementations provided for " + quote(service.ref->id) +
+          problems.push_back(Problem{Problem::Kind::duplicate_factory,
+                                     {service.ref->id},
+                                     {},
+                                     "Duplicate service implementations provided for " +
+                                         quote(service.ref->id) +
                                          "; add only one factory for it (use createServiceDecorator to wrap "
                                          "an implementation, or make the ref a multiton)"});
         }
@@ -236,7 +244,8 @@ class Engine {
     }
 
     // Resolve every dependency to a service, loading ref default factories for those nobody provides.
-    for (std::size_t f = 0; f < factories_.size(); ++f) resolveFactoryDeps(static_cast<std::uint32_t>(f), problems);
+    for (std::size_t f = 0; f < factories_.size(); ++f)
+      resolveFactoryDeps(static_cast<std::uint32_t>(f), problems);
     for (auto& plugin : plugins_) {
       if (!plugin->init) continue;
       for (const auto& ref : plugin->init->deps()) plugin->initDeps.push_back(serviceFor(ref, problems));
@@ -249,7 +258,9 @@ class Engine {
       try {
         impl = service.ref->makeDefaultFactory(service.ref);
       } catch (const std::exception& e) {
-        problems.push_back(Problem{Problem::Kind::missing_dependency, {service.ref->id}, {},
+        problems.push_back(Problem{Problem::Kind::missing_dependency,
+                                   {service.ref->id},
+                                   {},
                                    "Failed to instantiate service " + quote(service.ref->id) +
                                        " because the default factory loader threw an error: " + e.what()});
         continue;
@@ -275,9 +286,12 @@ class Engine {
     for (const auto& impl : queuedPlugins_) {
       if (!seen.try_emplace(impl->id, 0).second) {
         if (seen[impl->id]++ == 0) {
-          problems.push_back(Problem{Problem::Kind::duplicate_plugin, {impl->id}, {},
-                                     "Plugin " + quote(impl->id) +
-                                         " is registered more than once; add each plugin to the backend once"});
+          problems.push_back(
+              Problem{Problem::Kind::duplicate_plugin,
+                      {impl->id},
+                      {},
+                      "Plugin " + quote(impl->id) +
+                          " is registered more than once; add each plugin to the backend once"});
         }
         continue;
       }
@@ -286,7 +300,9 @@ class Engine {
       try {
         impl->registerFn(env);
       } catch (const std::exception& e) {
-        problems.push_back(Problem{Problem::Kind::invalid_registration, {impl->id}, {},
+        problems.push_back(Problem{Problem::Kind::invalid_registration,
+                                   {impl->id},
+                                   {},
                                    "Plugin " + quote(impl->id) + " failed to register: " + e.what()});
       }
       if (env.inits().size() != 1) {
@@ -353,7 +369,7 @@ class Engine {
       if (owner.isRoot()) {
         for (const auto d : factory.deps) {
           check(d, factory.impl->kind() == FactoryImpl::Kind::decorator ? "The root-scoped decorator"
-                                                                          : "The root-scoped factory");
+                                                                        : "The root-scoped factory");
         }
       }
       for (const auto d : factory.contextDeps) check(d, "The root context");
@@ -381,16 +397,19 @@ class Engine {
       const bool onlyDecorated = neededBy.empty() && !service.decorators.empty();
       std::string message =
           onlyDecorated
-              ? "Service " + quote(service.ref->id) + " is decorated, but no factory provides it; add a factory"
+              ? "Service " + quote(service.ref->id) +
+                    " is decorated, but no factory provides it; add a factory"
               : "Service " + quote(service.ref->id) +
                     " is missing: no factory was added for it and its ref has no default factory. Needed by ";
       if (!onlyDecorated) {
         for (std::size_t i = 0; i < neededBy.size(); ++i) message += (i == 0 ? "" : ", ") + neededBy[i];
         message += ". Add a factory for it with backend.add(createServiceFactory(...))";
       }
-      problems.push_back(Problem{onlyDecorated ? Problem::Kind::decorator_without_service
-                                               : Problem::Kind::missing_dependency,
-                                 {service.ref->id}, std::move(neededBy), std::move(message)});
+      problems.push_back(Problem{
+          onlyDecorated ? Problem::Kind::decorator_without_service : Problem::Kind::missing_dependency,
+          {service.ref->id},
+          std::move(neededBy),
+          std::move(message)});
     }
   }
 
@@ -432,13 +451,13 @@ class Engine {
         covered[v] = 1;
         ids.push_back(services_[v].ref->id);
       }
-      std::string message =
-          path.size() == 2
-              ? "Service " + quote(ids.front()) + " depends on itself: " + joinQuoted(ids, " -> ") +
-                    "; to wrap an existing implementation use createServiceDecorator instead of a factory that "
-                    "depends on its own ref"
-              : "Circular dependency detected: " + joinQuoted(ids, " -> ") +
-                    "; break the cycle by removing one of these dependencies";
+      std::string message = path.size() == 2 ? "Service " + quote(ids.front()) +
+                                                   " depends on itself: " + joinQuoted(ids, " -> ") +
+                                                   "; to wrap an existing implementation use "
+                                                   "createServiceDecorator instead of a factory that "
+                                                   "depends on its own ref"
+                                             : "Circular dependency detected: " + joinQuoted(ids, " -> ") +
+                                                   "; break the cycle by removing one of these dependencies";
       problems.push_back(Problem{Problem::Kind::circular_dependency, std::move(ids), {}, std::move(message)});
     }
   }
@@ -469,16 +488,16 @@ class Engine {
     }
     std::vector<void*> args;
     args.reserve(plugin.initDeps.size());
-    for (const auto d : plugin.initDeps) args.push_back(ensure(d, services_[d].isRoot() ? nullptr : &plugin, {}));
+    for (const auto d : plugin.initDeps)
+      args.push_back(ensure(d, services_[d].isRoot() ? nullptr : &plugin, {}));
     try {
       plugin.init->run(args.data());
     } catch (const std::exception& e) {
       std::throw_with_nested(PluginInitError(
           "Plugin " + quote(plugin.id) + " startup failed; caused by " + e.what(), plugin.id));
     } catch (...) {
-      std::throw_with_nested(
-          PluginInitError("Plugin " + quote(plugin.id) + " startup failed; caused by an unknown exception",
-                          plugin.id));
+      std::throw_with_nested(PluginInitError(
+          "Plugin " + quote(plugin.id) + " startup failed; caused by an unknown exception", plugin.id));
     }
   }
 
@@ -545,15 +564,15 @@ class Engine {
     } catch (const NullResult&) {
       // Reported below, outside this handler.
     } catch (const std::exception& e) {
-      std::throw_with_nested(ServiceFactoryError(ErrorCode::factory_threw,
-                                                 "Failed to instantiate service " + target + what_ +
-                                                     " threw an error: " + e.what() + where,
-                                                 id, pluginId, chain));
+      std::throw_with_nested(ServiceFactoryError(
+          ErrorCode::factory_threw,
+          "Failed to instantiate service " + target + what_ + " threw an error: " + e.what() + where, id,
+          pluginId, chain));
     } catch (...) {
-      std::throw_with_nested(ServiceFactoryError(ErrorCode::factory_threw,
-                                                 "Failed to instantiate service " + target + what_ +
-                                                     " threw an unknown exception" + where,
-                                                 id, pluginId, chain));
+      std::throw_with_nested(ServiceFactoryError(
+          ErrorCode::factory_threw,
+          "Failed to instantiate service " + target + what_ + " threw an unknown exception" + where, id,
+          pluginId, chain));
     }
     throw ServiceFactoryError(ErrorCode::factory_returned_null,
                               "Failed to instantiate service " + target + " because" + whatNull_ +
@@ -572,8 +591,8 @@ class Engine {
     void** items = nullptr;
     if (service.ref->multiton) {
       auto* list = static_cast<InstanceList*>(arena_.allocate(sizeof(InstanceList), alignof(InstanceList)));
-      items = static_cast<void**>(arena_.allocate(sizeof(void*) * std::max<std::size_t>(1, service.factories.size()),
-                                                  alignof(void*)));
+      items = static_cast<void**>(arena_.allocate(
+          sizeof(void*) * std::max<std::size_t>(1, service.factories.size()), alignof(void*)));
       *list = InstanceList{items, service.factories.size()};
       object = list;
     }

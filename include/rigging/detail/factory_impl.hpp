@@ -47,7 +47,8 @@ class FactoryImpl {
   /// Creates the root context; `deps` point to the instances of contextDeps(), in order.
   virtual void createContext(void* const* deps, Created& out, std::pmr::memory_resource& arena) const = 0;
   /// Creates one instance. `context` is the root context (factories) or the wrapped instance (decorators).
-  virtual void create(void* context, void* const* deps, Created& out, std::pmr::memory_resource& arena) const = 0;
+  virtual void create(void* context, void* const* deps, Created& out,
+                      std::pmr::memory_resource& arena) const = 0;
 
  private:
   Kind kind_;

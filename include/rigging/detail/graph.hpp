@@ -19,7 +19,9 @@ struct Csr {
 
   [[nodiscard]] std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(begin.size() - 1); }
   [[nodiscard]] const std::uint32_t* first(std::uint32_t n) const noexcept { return edges.data() + begin[n]; }
-  [[nodiscard]] const std::uint32_t* last(std::uint32_t n) const noexcept { return edges.data() + begin[n + 1]; }
+  [[nodiscard]] const std::uint32_t* last(std::uint32_t n) const noexcept {
+    return edges.data() + begin[n + 1];
+  }
 };
 
 inline constexpr std::uint32_t no_node = std::numeric_limits<std::uint32_t>::max();

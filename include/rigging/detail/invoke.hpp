@@ -33,9 +33,10 @@ struct deps_result<Fn, Deps<Refs...>, Pre...> {
 
 template <class... Refs, class Fn, class... Pre>
 decltype(auto) invokeWithDeps(const Fn& fn, void* const* deps, Pre&... pre) {
-  return [&]<std::size_t... I>(std::index_sequence<I...>) -> decltype(auto) {
+  return [&]<std::size_t... I>(std::index_sequence<I...>)->decltype(auto) {
     return std::invoke(fn, pre..., inject<Refs>(deps[I])...);
-  }(std::index_sequence_for<Refs...>{});
+  }
+  (std::index_sequence_for<Refs...>{});
 }
 
 }  // namespace rigging::detail

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright The rigging Authors
+# Every header of rigging, public and detail/: the FILE_SET that is installed and compiled one by one by
+# rigging_verify_interface_header_sets. A header missing here is neither installed nor checked: add new ones.
+set(RIGGING_HEADERS
+    ${PROJECT_SOURCE_DIR}/include/rigging/rigging.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/version.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/service_ref.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/deps.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/errors.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/core_services.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/service_factory.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/service_decorator.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/plugin.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/backend.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/create_backend.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/type_name.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/callable.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/factory_impl.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/graph.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/id.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/invoke.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/engine.hpp)

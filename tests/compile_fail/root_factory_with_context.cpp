@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+// Compile-fail case: a root context on a root-scoped factory
+// Built with RIGGING_COMPILE_FAIL=1 it must fail with the diagnostic; without it, its twin must build.
+#include <rigging/rigging.hpp>
+
+#include <memory>
+
+using namespace rigging;
+
+struct Svc {
+  virtual ~Svc() = default;
+};
+struct Impl : Svc {};
+struct Other {};
+
+inline const auto pluginRef = createServiceRef<Svc>("test.plugin");
+inline const auto rootRef = createServiceRef<Svc, RootScope>("test.root");
+inline const auto manyRef = createServiceRef<Svc>("test.many", multiton);
+
+int main() {
+#ifdef RIGGING_COMPILE_FAIL
+  auto f = createServiceFactory(rootRef, deps(), rootContext(deps(), [] { return 1; }),
+                                [](int&) { return std::make_unique<Impl>(); });
+  (void)f;
+#else
+  auto f = createServiceFactory(pluginRef, deps(), rootContext(deps(), [] { return 1; }),
+                                [](int&) { return std::make_unique<Impl>(); });
+  (void)f;
+#endif
+  return 0;
+}
