@@ -14,6 +14,12 @@ set(RIGGING_HEADERS
     ${PROJECT_SOURCE_DIR}/include/rigging/plugin.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/backend.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/create_backend.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/extension_point.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/module.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/feature_loader.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/startup_result.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/defaults/lifecycle.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/defaults/root_config.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/type_name.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/callable.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/factory_impl.hpp

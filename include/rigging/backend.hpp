@@ -5,9 +5,8 @@
 
 #include <rigging/detail/engine.hpp>
 #include <rigging/errors.hpp>
-#include <rigging/plugin.hpp>
-#include <rigging/service_decorator.hpp>
-#include <rigging/service_factory.hpp>
+#include <rigging/feature_loader.hpp>
+#include <rigging/startup_result.hpp>
 
 #include <memory>
 #include <utility>
@@ -16,7 +15,7 @@
 namespace rigging {
 
 /// A backend instance: add features, then start() validates the whole graph and builds it, and stop()
-/// (or the destructor) tears it down in reverse creation order.
+/// (or the destructor) runs the shutdown hooks and tears it down in reverse creation order.
 ///
 ///     auto backend = createBackend();
 ///     backend.add(fooServiceFactory);
@@ -36,36 +35,34 @@ class Backend {
   /// Stops the backend if it is still running.
   ~Backend() = default;
 
-  /// Queues a service factory. Problems (duplicates, overrides) are reported by start(), all together.
-  /// Throws BackendStateError after start().
-  template <class T, class Scope, class C>
-  void add(const ServiceFactory<T, Scope, C>& factory) {
-    engine().addFactory(factory.impl());
-  }
-  /// Queues a service decorator; decorators of one service apply in the order added.
-  template <class T, class Scope>
-  void add(const ServiceDecorator<T, Scope>& decorator) {
-    engine().addFactory(decorator.impl());
-  }
-  /// Queues a plugin.
-  void add(const BackendPlugin& plugin) { engine().addPlugin(plugin.impl()); }
+  /// Queues a feature: a service factory or decorator, a plugin, a module or a feature loader. Problems
+  /// (duplicates, bad overrides, ...) are reported by start(), all together.
+  /// Throws BackendStateError after start(): "feature can not be added after the backend has started".
+  void add(const BackendFeature& feature) { engine().add(feature); }
 
-  /// Validates everything added, then creates root services and starts every plugin in the order added.
-  /// Throws ValidationError (nothing ran), ServiceFactoryError or PluginInitError (everything created was
-  /// destroyed again), or BackendStateError if called twice or after stop().
-  void start() { engine().start(); }
+  /// Validates everything added, creates root services and starts every plugin in the order added.
+  /// Throws ValidationError (nothing ran), BackendStartupError (a plugin or module failed and the
+  /// boot-failure policy says abort), ServiceFactoryError (a root service failed), or BackendStateError if
+  /// called twice or after stop(). When it throws, everything it started has been shut down and destroyed
+  /// already.
+  const StartupResult& start() { return engine().start(); }
 
-  /// Destroys every instance in reverse creation order. Idempotent.
+  /// Root before-shutdown hooks, every plugin's shutdown hooks, root shutdown hooks, then every instance
+  /// destroyed in reverse creation order. Idempotent; a failing hook is reported and never stops the others.
   void stop() noexcept {
     if (engine_) engine_->stop();
   }
 
- private:
-  detail::Engine& engine() {
+  /// The result of the last start().
+  [[nodiscard]] const StartupResult& startupResult() const { return engine_->result(); }
+
+  /// For tools and the testing utilities.
+  [[nodiscard]] detail::Engine& engine() {
     if (!engine_) throw BackendStateError("This Backend was moved from; use the backend it was moved to");
     return *engine_;
   }
 
+ private:
   std::unique_ptr<detail::Engine> engine_;
 };
 

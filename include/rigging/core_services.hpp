@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright The rigging Authors
 // The core service interfaces and their refs in `rigging::coreServices`: what every plugin can count on.
+//
+// createBackend() installs a default factory for each; adding a factory for one of these refs replaces it
+// (except core.pluginMetadata, which is built in).
 #pragma once
 
 #include <rigging/service_ref.hpp>
 
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace rigging {
 
@@ -22,10 +30,111 @@ class PluginMetadataService {
   PluginMetadataService& operator=(const PluginMetadataService&) = default;
 };
 
+/// A lifecycle hook: no arguments; may throw, which is reported and never stops the other hooks.
+using LifecycleHook = std::function<void()>;
+
+/// Describes a hook in reports and error messages.
+struct LifecycleHookOptions {
+  std::string label;
+};
+
+/// Backend-wide lifecycle: startup hooks run once every plugin has started (and only if start-up succeeded);
+/// before-shutdown hooks run first when the backend stops, shutdown hooks last, before instances are
+/// destroyed.
+class RootLifecycleService {
+ public:
+  virtual ~RootLifecycleService() = default;
+  virtual void addStartupHook(LifecycleHook hook, LifecycleHookOptions options = {}) = 0;
+  virtual void addBeforeShutdownHook(LifecycleHook hook, LifecycleHookOptions options = {}) = 0;
+  virtual void addShutdownHook(LifecycleHook hook, LifecycleHookOptions options = {}) = 0;
+
+  /// Called by the backend, once each, in this order: runs the hooks of that phase in the order added.
+  virtual void startup() = 0;
+  virtual void beforeShutdown() = 0;
+  virtual void shutdown() = 0;
+
+ protected:
+  RootLifecycleService() = default;
+  RootLifecycleService(const RootLifecycleService&) = default;
+  RootLifecycleService& operator=(const RootLifecycleService&) = default;
+};
+
+/// A plugin's lifecycle (modules share their plugin's): startup hooks run after the plugin's init, shutdown
+/// hooks when the backend stops.
+class LifecycleService {
+ public:
+  virtual ~LifecycleService() = default;
+  virtual void addStartupHook(LifecycleHook hook, LifecycleHookOptions options = {}) = 0;
+  virtual void addShutdownHook(LifecycleHook hook, LifecycleHookOptions options = {}) = 0;
+
+  /// Called by the backend: runs the hooks of that phase in the order added.
+  virtual void startup() = 0;
+  virtual void shutdown() = 0;
+
+ protected:
+  LifecycleService() = default;
+  LifecycleService(const LifecycleService&) = default;
+  LifecycleService& operator=(const LifecycleService&) = default;
+};
+
+/// Hierarchical, typed configuration read with dotted keys (`backend.listen.port`). Getters of a value that
+/// has another type throw ConfigError naming the key and both types; required getters of an absent key throw
+/// ConfigError naming the key.
+class RootConfigService {
+ public:
+  virtual ~RootConfigService() = default;
+  [[nodiscard]] virtual bool has(std::string_view key) const = 0;
+  /// The keys of the object at this level, in the order the configuration gave them.
+  [[nodiscard]] virtual std::vector<std::string> keys() const = 0;
+  [[nodiscard]] virtual std::optional<std::string> getOptionalString(std::string_view key) const = 0;
+  [[nodiscard]] virtual std::optional<double> getOptionalNumber(std::string_view key) const = 0;
+  [[nodiscard]] virtual std::optional<bool> getOptionalBoolean(std::string_view key) const = 0;
+  [[nodiscard]] virtual std::optional<std::vector<std::string>> getOptionalStringArray(
+      std::string_view key) const = 0;
+  /// The object at `key` as a configuration of its own, or nullptr when absent.
+  [[nodiscard]] virtual std::shared_ptr<const RootConfigService> getOptionalConfig(
+      std::string_view key) const = 0;
+
+  [[nodiscard]] std::string getString(std::string_view key) const {
+    return required(key, getOptionalString(key));
+  }
+  [[nodiscard]] double getNumber(std::string_view key) const { return required(key, getOptionalNumber(key)); }
+  [[nodiscard]] bool getBoolean(std::string_view key) const { return required(key, getOptionalBoolean(key)); }
+  [[nodiscard]] std::vector<std::string> getStringArray(std::string_view key) const {
+    return required(key, getOptionalStringArray(key));
+  }
+  [[nodiscard]] std::shared_ptr<const RootConfigService> getConfig(std::string_view key) const {
+    auto config = getOptionalConfig(key);
+    if (!config) missing(key);
+    return config;
+  }
+
+ protected:
+  RootConfigService() = default;
+  RootConfigService(const RootConfigService&) = default;
+  RootConfigService& operator=(const RootConfigService&) = default;
+
+  /// Throws the ConfigError for an absent required key.
+  [[noreturn]] virtual void missing(std::string_view key) const = 0;
+
+ private:
+  template <class V>
+  V required(std::string_view key, std::optional<V> value) const {
+    if (!value) missing(key);
+    return std::move(*value);
+  }
+};
+
 namespace coreServices {
 
 /// `core.pluginMetadata`: the requesting plugin's metadata (plugin-scoped, built in).
 inline const auto pluginMetadata = createServiceRef<PluginMetadataService>("core.pluginMetadata");
+/// `core.rootLifecycle`: backend-wide lifecycle hooks (root-scoped).
+inline const auto rootLifecycle = createServiceRef<RootLifecycleService, RootScope>("core.rootLifecycle");
+/// `core.lifecycle`: the plugin's lifecycle hooks (plugin-scoped; modules share their plugin's).
+inline const auto lifecycle = createServiceRef<LifecycleService>("core.lifecycle");
+/// `core.rootConfig`: the backend's configuration (root-scoped).
+inline const auto rootConfig = createServiceRef<RootConfigService, RootScope>("core.rootConfig");
 
 }  // namespace coreServices
 }  // namespace rigging

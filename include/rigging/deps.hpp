@@ -3,6 +3,7 @@
 // `deps(...)`: the ordered list of services a factory, root context, decorator or init depends on.
 #pragma once
 
+#include <rigging/extension_point.hpp>
 #include <rigging/service_ref.hpp>
 
 #include <cstddef>
@@ -16,10 +17,10 @@ namespace rigging {
 
 namespace detail {
 template <class R>
-struct is_dependency : is_service_ref<R> {};
+struct is_dependency : std::bool_constant<is_service_ref<R>::value || is_extension_point<R>::value> {};
 }  // namespace detail
 
-/// A ref that can be listed in deps(...).
+/// A service ref or extension point ref: what can be listed in deps(...).
 template <class R>
 concept Dependency = detail::is_dependency<std::remove_cvref_t<R>>::value;
 
@@ -56,6 +57,11 @@ template <class D>
 struct is_deps : std::false_type {};
 template <class... Refs>
 struct is_deps<Deps<Refs...>> : std::true_type {};
+
+template <class DepsT>
+struct has_extension_point;
+template <class... Refs>
+struct has_extension_point<Deps<Refs...>> : std::bool_constant<(is_extension_point<Refs>::value || ...)> {};
 }  // namespace detail
 
 }  // namespace rigging

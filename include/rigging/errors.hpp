@@ -21,9 +21,11 @@ enum class ErrorCode : std::uint8_t {
   validation_failed,      ///< the graph of features has problems; see ValidationError::problems()
   factory_threw,          ///< a service factory or root context threw
   factory_returned_null,  ///< a service factory returned an empty pointer
-  init_threw,             ///< a plugin's init threw
   invalid_state,          ///< the backend was used out of order (add after start, start twice, ...)
   invalid_registration,   ///< a plugin registered something wrongly (init twice, none, ...)
+  startup_failed,         ///< plugins or modules failed and the boot-failure policy says abort
+  invalid_config,         ///< a configuration value is missing or has the wrong type
+  hook_rejected,          ///< a lifecycle hook was added after its phase had run
 };
 
 /// The base of every exception rigging throws.
@@ -48,7 +50,14 @@ struct Problem {
     scope_mismatch,             ///< one id declared with two scopes, or a root service using a plugin one
     cardinality_mismatch,       ///< one id declared both singleton and multiton
     decorator_without_service,  ///< a decorator for a service nobody provides
-    invalid_registration,       ///< a plugin registered no init, or two
+    invalid_registration,       ///< a plugin or module registered no init, or two, or threw while registering
+    duplicate_module,           ///< two modules with the same plugin and module id; `ids` is {plugin, module}
+    extension_point_misuse,     ///< an extension point used outside its plugin, by a plugin's init, or
+                                ///< registered twice
+    extension_point_missing,    ///< an extension point that no plugin or module registered
+    module_cycle,  ///< modules waiting for each other through extension points; `ids` is the cycle
+    replaced_after_instantiation,  ///< a loader provided a factory for a service already created
+    invalid_config,                ///< a configuration value the backend reads is invalid
   };
   Kind kind;
   std::vector<std::string> ids;       ///< the services (or plugins) the problem is about
@@ -111,15 +120,15 @@ class ServiceFactoryError : public Error, public std::nested_exception {
   std::vector<std::string> chain_;
 };
 
-/// A plugin's init threw; the original exception is nested.
-class PluginInitError : public Error, public std::nested_exception {
+/// A configuration value is missing or has another type than asked for; the message names the key.
+class ConfigError : public Error {
  public:
-  PluginInitError(const std::string& message, std::string pluginId)
-      : Error(ErrorCode::init_threw, message), pluginId_(std::move(pluginId)) {}
-  [[nodiscard]] const std::string& pluginId() const noexcept { return pluginId_; }
+  ConfigError(const std::string& message, std::string key)
+      : Error(ErrorCode::invalid_config, message), key_(std::move(key)) {}
+  [[nodiscard]] const std::string& key() const noexcept { return key_; }
 
  private:
-  std::string pluginId_;
+  std::string key_;
 };
 
 /// The backend was used out of order: `add()` after `start()`, `start()` twice, `start()` after `stop()`.

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright The rigging Authors
-// Backend plugins: a named feature that registers one init, run with its deps when the backend starts.
+// Backend plugins: a named feature that registers extension points and one init, run with its deps when the
+// backend starts, after every module of the plugin.
 #pragma once
 
 #include <rigging/deps.hpp>
 #include <rigging/detail/factory_impl.hpp>
 #include <rigging/detail/id.hpp>
 #include <rigging/detail/invoke.hpp>
+#include <rigging/errors.hpp>
+#include <rigging/extension_point.hpp>
 
+#include <concepts>
 #include <functional>
 #include <memory>
 #include <string>
@@ -32,8 +36,6 @@ class TypedInit<Deps<Refs...>, Fn> final : public InitImpl {
   Fn fn_;
 };
 
-class PluginImpl;
-
 template <class DepsT, class Fn>
 std::shared_ptr<const InitImpl> makeInit(const DepsT& initDeps, Fn fn) {
   if constexpr (!invocable_with_deps<Fn, DepsT>::value) {
@@ -47,24 +49,113 @@ std::shared_ptr<const InitImpl> makeInit(const DepsT& initDeps, Fn fn) {
   }
 }
 
-}  // namespace detail
+/// An extension point as registered: one shared instance, or a factory called once per consuming module.
+struct ExtensionPointRegistration {
+  std::shared_ptr<const RefInfo> ref;
+  std::shared_ptr<void> instance;  // points at the T of ExtensionPoint<T>
+  std::function<std::shared_ptr<void>(std::string_view moduleId)> factory;
+};
 
-/// What a plugin's register callback receives: the place to register its init.
-class PluginRegistrationPoints {
+// Keeps an implementation alive behind a pointer to the extension point's type.
+template <class T, class R>
+std::shared_ptr<void> asExtensionPoint(R&& result) {
+  using Rd = std::remove_cvref_t<R>;
+  if constexpr (result_traits<Rd>::is_pointer) {
+    std::shared_ptr<stored_t<Rd>> owned(std::move(result));
+    T* target = owned.get();
+    return std::shared_ptr<void>(std::move(owned), target);
+  } else {
+    auto owned = std::make_shared<Rd>(std::forward<R>(result));
+    T* target = owned.get();
+    return std::shared_ptr<void>(std::move(owned), target);
+  }
+}
+
+/// What plugins and modules share: the extension points they register and their one init.
+class RegistrationPoints {
  public:
-  /// Registers the plugin's init: `fn` receives the deps as references, in order, when the plugin starts.
-  template <class... Refs, class Fn>
-  void registerInit(const Deps<Refs...>& initDeps, Fn fn) {
-    inits_.push_back(detail::makeInit(initDeps, std::move(fn)));
+  /// Registers an extension point with one implementation shared by every module that uses it.
+  template <class T, class Impl>
+  void registerExtensionPoint(const ExtensionPoint<T>& ref, std::shared_ptr<Impl> impl) {
+    if constexpr (!std::is_convertible_v<Impl*, T*>) {
+      static_assert(
+          std::is_convertible_v<Impl*, T*>,
+          "rigging: the implementation of an extension point must derive from the ExtensionPoint's type");
+    } else {
+      checkOpen("registerExtensionPoint");
+      if (!impl) {
+        throw Error(ErrorCode::invalid_registration,
+                    "registerExtensionPoint for '" + std::string(ref.id()) + "' was given an empty pointer");
+      }
+      T* target = impl.get();
+      extensionPoints_.push_back({ref.info(), std::shared_ptr<void>(std::move(impl), target), nullptr});
+    }
   }
 
-  /// For the engine: every init registered (a valid plugin registers exactly one).
-  [[nodiscard]] const std::vector<std::shared_ptr<const detail::InitImpl>>& inits() const noexcept {
-    return inits_;
+  /// Registers an extension point whose `factory(moduleId)` gives each consuming module its own value (a
+  /// std::shared_ptr, std::unique_ptr or value of the ExtensionPoint's type or a class derived from it).
+  template <class T, class Fn>
+    requires std::invocable<const Fn&, std::string_view>
+  void registerExtensionPoint(const ExtensionPoint<T>& ref, Fn factory) {
+    using R = std::invoke_result_t<const Fn&, std::string_view>;
+    static_assert(provides_v<T, R>,
+                  "rigging: an extension point factory must return the ExtensionPoint's type (a value, "
+                  "std::unique_ptr or std::shared_ptr of it or of a class derived from it)");
+    checkOpen("registerExtensionPoint");
+    extensionPoints_.push_back({ref.info(), nullptr, [fn = std::move(factory)](std::string_view moduleId) {
+                                  return asExtensionPoint<T>(fn(moduleId));
+                                }});
+  }
+
+  /// For the engine.
+  [[nodiscard]] const std::vector<std::shared_ptr<const InitImpl>>& inits() const noexcept { return inits_; }
+  [[nodiscard]] const std::vector<ExtensionPointRegistration>& extensionPoints() const noexcept {
+    return extensionPoints_;
+  }
+  /// Registration ends when the register callback returns; later calls are errors.
+  void close() noexcept { closed_ = true; }
+
+ protected:
+  RegistrationPoints() = default;
+
+  void addInit(std::shared_ptr<const InitImpl> init) {
+    checkOpen("registerInit");
+    inits_.push_back(std::move(init));
   }
 
  private:
-  std::vector<std::shared_ptr<const detail::InitImpl>> inits_;
+  void checkOpen(std::string_view what) const {
+    if (closed_) {
+      throw Error(ErrorCode::invalid_registration,
+                  std::string(what) +
+                      " was called after registration ended; call it from the register callback itself, not "
+                      "from an init or later");
+    }
+  }
+
+  std::vector<std::shared_ptr<const InitImpl>> inits_;
+  std::vector<ExtensionPointRegistration> extensionPoints_;
+  bool closed_ = false;
+};
+
+}  // namespace detail
+
+/// What a plugin's register callback receives.
+class PluginRegistrationPoints : public detail::RegistrationPoints {
+ public:
+  /// Registers the plugin's init: `fn` receives the deps as references, in order, after every module of the
+  /// plugin has initialized. A plugin's init may depend on services, not on extension points.
+  template <class... Refs, class Fn>
+  void registerInit(const Deps<Refs...>& initDeps, Fn fn) {
+    if constexpr (detail::has_extension_point<Deps<Refs...>>::value) {
+      static_assert(
+          !detail::has_extension_point<Deps<Refs...>>::value,
+          "rigging: a plugin's init cannot depend on an extension point; extension points are how "
+          "modules extend a plugin, so the plugin keeps its own implementation and reads it directly");
+    } else {
+      addInit(detail::makeInit(initDeps, std::move(fn)));
+    }
+  }
 };
 
 namespace detail {
@@ -88,8 +179,9 @@ class BackendPlugin {
   std::shared_ptr<const detail::PluginImpl> impl_;
 };
 
-/// Creates a plugin. `registerFn(env)` runs when the backend starts and calls `env.registerInit(...)` once.
-/// Throws InvalidIdError if `pluginId` does not match `^[a-z][a-z0-9]*(-[a-z0-9]+)*$` (case-insensitive).
+/// Creates a plugin. `registerFn(env)` runs when the backend starts; it registers the plugin's extension
+/// points and calls `env.registerInit(...)` once. Throws InvalidIdError if `pluginId` does not match
+/// `^[a-z][a-z0-9]*(-[a-z0-9]+)*$` (case-insensitive).
 ///
 ///     inline const auto catalogPlugin = createBackendPlugin("catalog", [](PluginRegistrationPoints& env) {
 ///       env.registerInit(deps(fooRef), [](FooService& foo) { foo.start(); });

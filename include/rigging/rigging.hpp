@@ -6,10 +6,16 @@
 #include <rigging/backend.hpp>
 #include <rigging/core_services.hpp>
 #include <rigging/create_backend.hpp>
+#include <rigging/defaults/lifecycle.hpp>
+#include <rigging/defaults/root_config.hpp>
 #include <rigging/deps.hpp>
 #include <rigging/errors.hpp>
+#include <rigging/extension_point.hpp>
+#include <rigging/feature_loader.hpp>
+#include <rigging/module.hpp>
 #include <rigging/plugin.hpp>
 #include <rigging/service_decorator.hpp>
 #include <rigging/service_factory.hpp>
 #include <rigging/service_ref.hpp>
+#include <rigging/startup_result.hpp>
 #include <rigging/version.hpp>

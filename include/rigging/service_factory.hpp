@@ -122,6 +122,7 @@ class TypedFactory<Ref, Deps<Refs...>, Fn, Deps<CtxRefs...>, CtxFn> final : publ
 // Each check is reported alone (the first that fails) so one mistake gives one message.
 enum class FactoryCheck : unsigned char {
   ok,
+  depends_on_extension_point,
   root_depends_on_plugin,
   root_with_context,
   context_depends_on_plugin,
@@ -158,7 +159,9 @@ consteval FactoryCheck checkContext() {
 
 template <class Ref, class DepsT, class Fn, class CtxDepsT, class CtxFn>
 consteval FactoryCheck checkFactory() {
-  if constexpr (Ref::is_root && !all_root<DepsT>::value) {
+  if constexpr (has_extension_point<DepsT>::value || has_extension_point<CtxDepsT>::value) {
+    return FactoryCheck::depends_on_extension_point;
+  } else if constexpr (Ref::is_root && !all_root<DepsT>::value) {
     return FactoryCheck::root_depends_on_plugin;
   } else if constexpr (std::is_same_v<CtxFn, NoContext>) {
     return checkCallable<Ref, DepsT, Fn>();
@@ -173,6 +176,10 @@ consteval FactoryCheck checkFactory() {
 
 template <FactoryCheck check>
 constexpr void reportFactoryCheck() {
+  static_assert(
+      check != FactoryCheck::depends_on_extension_point,
+      "rigging: a service factory cannot depend on an extension point; extension points are for the "
+      "inits of modules, so list the ExtensionPoint in a module's registerInit(deps(...), fn)");
   static_assert(check != FactoryCheck::root_depends_on_plugin,
                 "rigging: a root-scoped service factory can only depend on root-scoped services; remove the "
                 "plugin-scoped ref from its deps(...) or make the service plugin-scoped");

@@ -56,8 +56,14 @@ inline constexpr bool is_cardinality_v = std::is_same_v<C, Singleton> || std::is
 /// What the backend knows of a ref at run time. Shared by every copy of the ref, never mutated.
 class RefInfo {
  public:
-  RefInfo(std::string_view refId, TypeKey key, std::string_view name, ServiceScope refScope, bool isMultiton)
-      : id(refId), type(key), typeName(name), scope(refScope), multiton(isMultiton) {}
+  RefInfo(std::string_view refId, TypeKey key, std::string_view name, ServiceScope refScope, bool isMultiton,
+          bool isExtensionPoint = false)
+      : id(refId),
+        type(key),
+        typeName(name),
+        scope(refScope),
+        multiton(isMultiton),
+        extensionPoint(isExtensionPoint) {}
   RefInfo(const RefInfo&) = delete;
   RefInfo& operator=(const RefInfo&) = delete;
   virtual ~RefInfo() = default;
@@ -74,6 +80,7 @@ class RefInfo {
   std::string_view typeName;
   ServiceScope scope;
   bool multiton;
+  bool extensionPoint;  // an ExtensionPoint<T>, not a service
 };
 
 }  // namespace detail

@@ -18,3 +18,11 @@ rigging_add_compile_fail_test(decorator_parameters_mismatch decorator_parameters
   "rigging: the decorator callable does not accept its arguments")
 rigging_add_compile_fail_test(init_parameters_mismatch init_parameters_mismatch.cpp
   "rigging: the init callable does not accept its deps")
+rigging_add_compile_fail_test(plugin_init_uses_extension_point plugin_init_uses_extension_point.cpp
+  "rigging: a plugin's init cannot depend on an extension point")
+rigging_add_compile_fail_test(factory_uses_extension_point factory_uses_extension_point.cpp
+  "rigging: a service factory cannot depend on an extension point")
+rigging_add_compile_fail_test(loader_depends_on_plugin loader_depends_on_plugin.cpp
+  "rigging: a feature loader can only depend on root-scoped services")
+rigging_add_compile_fail_test(extension_point_wrong_type extension_point_wrong_type.cpp
+  "rigging: the implementation of an extension point must derive from the ExtensionPoint's type")

@@ -25,6 +25,27 @@ BackendPlugin pluginWith(std::string_view id, DepsT initDeps, Fn fn) {
 
 std::string messageOf(const std::exception& e) { return e.what(); }
 
+// A failure inside a plugin's pipeline reaches the caller as a BackendStartupError; this hands the plugin's
+// own exception to `check`.
+template <class E, class Check>
+void checkPluginFailure(Backend& backend, std::string_view pluginId, Check check) {
+  try {
+    backend.start();
+    FAIL("start() must throw");
+  } catch (const BackendStartupError& e) {
+    const auto* plugin = e.result().plugin(pluginId);
+    REQUIRE(plugin != nullptr);
+    REQUIRE(plugin->failure.has_value());
+    CHECK_THAT(e.what(), Catch::Contains("Plugin '" + std::string(pluginId) + "' startup failed; caused by " +
+                                         plugin->failure->message));
+    try {
+      std::rethrow_exception(plugin->failure->error);
+    } catch (const E& inner) {
+      check(inner);
+    }
+  }
+}
+
 }  // namespace
 
 TEST_CASE("backend: a root context is created once while each plugin gets its own instance", "[backend]") {
@@ -401,10 +422,7 @@ TEST_CASE("backend: a throwing factory in a chain leaves no instance alive and n
   backend.add(createServiceFactory(d, deps(e), [](Counted&) { return Counted("d"); }));
   backend.add(createServiceFactory(e, deps(), [] { return std::make_unique<Counted>("e"); }));
   backend.add(pluginWith("catalog", deps(a), [](Counted&) {}));
-  try {
-    backend.start();
-    FAIL("start() must throw");
-  } catch (const ServiceFactoryError& err) {
+  checkPluginFailure<ServiceFactoryError>(backend, "catalog", [](const ServiceFactoryError& err) {
     CHECK(err.code() == ErrorCode::factory_threw);
     CHECK(err.serviceId() == "chain.c");
     CHECK(err.pluginId() == "catalog");
@@ -415,7 +433,7 @@ TEST_CASE("backend: a throwing factory in a chain leaves no instance alive and n
         "disk on fire (dependency chain: 'chain.a' -> 'chain.b' -> 'chain.c')");
     REQUIRE(err.nested_ptr() != nullptr);
     CHECK_THROWS_WITH(err.rethrow_nested(), "disk on fire");
-  }
+  });
   CHECK(Counted::created == 3);  // root, e, d
   CHECK(Counted::live == 0);
   // Destroyed in reverse creation order.
@@ -436,31 +454,25 @@ TEST_CASE("backend: a throwing root context and a null result are reported with 
         svc, deps(), rootContext(deps(root), [](Counted&) -> int { throw std::logic_error("no pool"); }),
         [](int&) { return Counted("never"); }));
     backend.add(pluginWith("p", deps(svc), [](Counted&) {}));
-    try {
-      backend.start();
-      FAIL("start() must throw");
-    } catch (const ServiceFactoryError& err) {
+    checkPluginFailure<ServiceFactoryError>(backend, "p", [](const ServiceFactoryError& err) {
       CHECK(err.serviceId() == "test.service");
       CHECK_THAT(err.what(),
                  Catch::Contains("Failed to instantiate service 'test.service' for 'p' because the "
                                  "root context factory function threw an error: no pool"));
-    }
+    });
   }
   SECTION("null") {
     auto backend = createBackend();
     backend.add(createServiceFactory(root, deps(), [] { return Counted("root"); }));
     backend.add(createServiceFactory(svc, deps(root), [](Counted&) { return std::unique_ptr<Counted>(); }));
     backend.add(pluginWith("p", deps(svc), [](Counted&) {}));
-    try {
-      backend.start();
-      FAIL("start() must throw");
-    } catch (const ServiceFactoryError& err) {
+    checkPluginFailure<ServiceFactoryError>(backend, "p", [](const ServiceFactoryError& err) {
       CHECK(err.code() == ErrorCode::factory_returned_null);
       CHECK(err.nested_ptr() == nullptr);
       CHECK_THAT(err.what(),
                  Catch::Contains("Failed to instantiate service 'test.service' for 'p' because the "
                                  "factory function returned an empty pointer"));
-    }
+    });
   }
   CHECK(Counted::live == 0);
 }
@@ -607,9 +619,17 @@ TEST_CASE("backend: a plugin init that throws unwinds the start", "[backend][exc
   try {
     backend.start();
     FAIL("start() must throw");
-  } catch (const PluginInitError& e) {
-    CHECK(e.pluginId() == "p");
-    CHECK(std::string(e.what()) == "Plugin 'p' startup failed; caused by init failed");
+  } catch (const BackendStartupError& e) {
+    CHECK(e.code() == ErrorCode::startup_failed);
+    CHECK(std::string(e.what()) ==
+          "Backend startup failed due to the following errors:\n  Plugin 'p' startup failed; caused by init "
+          "failed");
+    const auto* p = e.result().plugin("p");
+    REQUIRE(p != nullptr);
+    CHECK(p->status == StartupStatus::failed);
+    REQUIRE(p->failure.has_value());
+    CHECK_FALSE(p->failure->allowed);
+    CHECK_THROWS_WITH(std::rethrow_exception(p->failure->error), "init failed");
   }
   CHECK(Counted::live == 0);
 }

@@ -13,12 +13,11 @@ using namespace rigging;
 TEST_CASE("errors: every error is a rigging::Error and a std::runtime_error", "[errors]") {
   STATIC_REQUIRE(std::is_base_of_v<Error, ValidationError>);
   STATIC_REQUIRE(std::is_base_of_v<Error, ServiceFactoryError>);
-  STATIC_REQUIRE(std::is_base_of_v<Error, PluginInitError>);
+  STATIC_REQUIRE(std::is_base_of_v<Error, ConfigError>);
   STATIC_REQUIRE(std::is_base_of_v<Error, BackendStateError>);
   STATIC_REQUIRE(std::is_base_of_v<Error, InvalidIdError>);
   STATIC_REQUIRE(std::is_base_of_v<std::runtime_error, Error>);
   STATIC_REQUIRE(std::is_base_of_v<std::nested_exception, ServiceFactoryError>);
-  STATIC_REQUIRE(std::is_base_of_v<std::nested_exception, PluginInitError>);
 }
 
 TEST_CASE("errors: a validation error numbers its problems and keeps them", "[errors]") {

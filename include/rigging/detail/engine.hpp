@@ -2,10 +2,13 @@
 // Copyright The rigging Authors
 // The engine behind Backend: the registry, whole-graph validation and the start and stop sequence.
 //
-// Reading order: add*() only queue features. start() then (1) applies them and builds the registry, resolving
-// every id to an index once; (2) validates the whole graph and throws one ValidationError listing every
-// problem; (3) creates root services; (4) starts each plugin: its eager services, then its init. Any throw
-// after (2) destroys every instance created so far, in reverse creation order, before it propagates.
+// start(), top to bottom: (1) apply the added features; (2) run feature loaders, creating the root services
+// they depend on and only those; (3) run every plugin's and module's register callback and build the
+// registry, resolving every id to an index once; (4) validate the whole graph and throw one ValidationError
+// listing every problem; (5) create root services; (6) per plugin, in the order added: its eager services,
+// its modules (ordered by extension points), its init, its lifecycle startup hooks; (7) root lifecycle
+// startup hooks. Any throw after (2) unwinds: shutdown hooks of what started, then every instance destroyed
+// in reverse order.
 #pragma once
 
 #include <rigging/core_services.hpp>
@@ -13,14 +16,20 @@
 #include <rigging/detail/factory_impl.hpp>
 #include <rigging/detail/graph.hpp>
 #include <rigging/errors.hpp>
+#include <rigging/feature_loader.hpp>
+#include <rigging/module.hpp>
 #include <rigging/plugin.hpp>
 #include <rigging/service_ref.hpp>
+#include <rigging/startup_result.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <memory>
 #include <memory_resource>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,8 +53,25 @@ inline std::string_view scopeName(ServiceScope scope) {
   return scope == ServiceScope::root ? "root" : "plugin";
 }
 
+inline std::string describe(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an unknown exception";
+  }
+}
+
 /// Where the factory of a service came from, in order of precedence.
-enum class FactorySource : unsigned char { builtin, explicitly_added, backend_default, ref_default, none };
+enum class FactorySource : unsigned char {
+  builtin,
+  explicitly_added,
+  loader,
+  backend_default,
+  ref_default,
+  none
+};
 
 class Engine {
  public:
@@ -53,60 +79,91 @@ class Engine {
       : backendDefaults_(std::move(backendDefaults)) {}
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
-  ~Engine() { destroyInstances(); }
+  ~Engine() { stop(); }
 
-  // ---- queueing: nothing is checked here; start() reports every problem at once ----
-
-  void addFactory(std::shared_ptr<const FactoryImpl> factory) {
-    checkCanAdd();
-    queuedFactories_.push_back(std::move(factory));
-  }
-  void addPlugin(std::shared_ptr<const PluginImpl> plugin) {
-    checkCanAdd();
-    queuedPlugins_.push_back(std::move(plugin));
+  /// Queues a feature; nothing is checked here: start() reports every problem at once.
+  void add(BackendFeature feature) {
+    if (state_ != State::idle)
+      throw BackendStateError("feature can not be added after the backend has started");
+    queued_.push_back(std::move(feature));
   }
 
   // ---- the start sequence ----
 
-  void start() {
+  const StartupResult& start() {
     if (state_ == State::started) throw BackendStateError("Backend has already started");
     if (state_ == State::stopped) throw BackendStateError("Backend has already stopped");
     state_ = State::started;
-    std::vector<Problem> problems;
-    buildRegistry(problems);
-    validate(problems);
-    if (!problems.empty()) {
-      state_ = State::stopped;
-      throw ValidationError(std::move(problems));
-    }
+    const auto began = std::chrono::steady_clock::now();
     try {
-      createRootServices();
-      for (std::uint32_t p = 0; p < plugins_.size(); ++p) startPlugin(p);
+      std::vector<Problem> problems;
+      for (auto& feature : queued_) apply(feature, FactorySource::explicitly_added, 0);  // (1)
+      runLoaders(problems);                                                              // (2)
+      registerPluginsAndModules(problems);                                               // (3)
+      buildRegistry(problems, true);
+      validate(problems);  // (4)
+      if (!problems.empty()) throw ValidationError(withoutRepeats(std::move(problems)));
+      createRootServices();  // (5)
+      readBootFailurePolicy();
+      for (std::uint32_t p = 0; p < plugins_.size(); ++p) {  // (6)
+        if (plugins_[p]->impl) startPlugin(*plugins_[p]);
+      }
+      reportAbsentPlugins();
+      result_.duration = std::chrono::steady_clock::now() - began;
+      if (!result_.ok()) throw BackendStartupError(result_);
+      if (auto* lifecycle = rootLifecycle()) lifecycle->startup();  // (7)
     } catch (...) {
-      destroyInstances();  // the strong guarantee: nothing half-built survives a failed start
-      state_ = State::stopped;
+      stop();  // the strong guarantee: hooks of what started, then nothing left alive
       throw;
     }
+    return result_;
   }
 
+  /// Root before-shutdown hooks, every plugin's shutdown hooks (last started first), root shutdown hooks,
+  /// then every instance destroyed in reverse creation order. Idempotent; never throws (failures are
+  /// reported).
   void stop() noexcept {
     if (state_ == State::stopped) return;
+    const bool started = state_ == State::started;
     state_ = State::stopped;
+    if (started) {
+      RootLifecycleService* root = rootLifecycle();
+      guarded("root before-shutdown", [&] {
+        if (root != nullptr) root->beforeShutdown();
+      });
+      for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) {
+        guarded("plugin shutdown", [&] {
+          if (auto* lifecycle = pluginLifecycle(**it)) lifecycle->shutdown();
+        });
+      }
+      guarded("root shutdown", [&] {
+        if (root != nullptr) root->shutdown();
+      });
+    }
     destroyInstances();
   }
 
-  /// The instance of `ref` for `pluginId` (ignored for root services), created on first use.
+  [[nodiscard]] const StartupResult& result() const noexcept { return result_; }
+
+  /// The instance of `ref` for `pluginId` (ignored for root services), created on first use; for tools and
+  /// the testing utilities. Only valid after start().
   void* resolve(const RefInfo& ref, std::string_view pluginId) {
     const auto found = byId_.find(ref.id);
     if (found == byId_.end()) return nullptr;
-    Plugin* plugin = ref.scope == ServiceScope::plugin ? &pluginState(pluginId) : nullptr;
-    return ensure(found->second, plugin, {});
+    Plugin* plugin = services_[found->second].isRoot() ? nullptr : &pluginState(pluginId);
+    return ensure(found->second, plugin);
   }
 
   [[nodiscard]] std::size_t liveInstanceCount() const noexcept { return created_.size(); }
 
  private:
   enum class State : unsigned char { idle, started, stopped };
+
+  struct FactoryRecord {
+    std::shared_ptr<const FactoryImpl> impl;
+    FactorySource source;
+    std::uint32_t loader;  // 1-based number of the loader that provided it
+  };
 
   struct Service {
     std::shared_ptr<const RefInfo> ref;  // the canonical declaration: the factory's ref, else the first seen
@@ -125,6 +182,13 @@ class Engine {
     void* context = nullptr;
   };
 
+  /// A root service created for a feature loader, kept across the rebuild of the registry.
+  struct Carried {
+    std::string id;
+    std::vector<const FactoryImpl*> makers;  // its factories and decorators, to detect a later replacement
+    void* object;
+  };
+
   class Metadata final : public PluginMetadataService {
    public:
     explicit Metadata(std::string_view pluginId) : id_(pluginId) {}
@@ -134,21 +198,242 @@ class Engine {
     std::string id_;
   };
 
+  /// One dependency of an init: a service, or an extension point registration.
+  struct InitDep {
+    std::uint32_t service = no_node;
+    const ExtensionPointRegistration* extensionPoint = nullptr;
+  };
+
+  struct Module {
+    explicit Module(std::shared_ptr<const ModuleImpl> moduleImpl) : impl(std::move(moduleImpl)) {}
+    std::shared_ptr<const ModuleImpl> impl;
+    ModuleRegistrationPoints env;
+    std::shared_ptr<const InitImpl> init;
+    std::vector<InitDep> initDeps;
+    bool runnable = false;  // its plugin is present and it registered properly
+  };
+
   struct Plugin {
     explicit Plugin(std::string_view pluginId) : id(pluginId), metadata(pluginId) {}
     std::string id;
     Metadata metadata;
+    std::shared_ptr<const PluginImpl> impl;  // null for a plugin id known only from modules or tools
+    PluginRegistrationPoints env;
     std::shared_ptr<const InitImpl> init;
-    std::vector<std::uint32_t> initDeps;
+    std::vector<InitDep> initDeps;
+    std::vector<std::uint32_t> modules;      // into modules_, in the order added
+    std::vector<std::uint32_t> moduleOrder;  // the order they run in
     std::unordered_map<std::uint32_t, void*> instances;
+    bool abortOnFailure = true;
+    std::vector<bool> moduleAbortOnFailure;  // parallel to moduleOrder
   };
 
-  void checkCanAdd() const {
-    if (state_ != State::idle)
-      throw BackendStateError("feature can not be added after the backend has started");
+  struct ExtensionPointOwner {
+    std::uint32_t plugin;
+    std::uint32_t module;  // no_node when the plugin registered it
+    const ExtensionPointRegistration* registration;
+  };
+
+  // A problem seen while running loaders may be seen again when the whole graph is validated.
+  static std::vector<Problem> withoutRepeats(std::vector<Problem> problems) {
+    std::vector<Problem> out;
+    for (auto& problem : problems) {
+      const bool seen = std::any_of(out.begin(), out.end(), [&](const Problem& p) {
+        return p.kind == problem.kind && p.message == problem.message;
+      });
+      if (!seen) out.push_back(std::move(problem));
+    }
+    return out;
   }
 
-  // ---- (1) the registry ----
+  // ---- (1) applying features ----
+
+  void apply(const BackendFeature& feature, FactorySource source, std::uint32_t loader) {
+    switch (feature.kind()) {
+      case BackendFeature::Kind::service_factory:
+        factoryRecords_.push_back({feature.factory(), source, loader});
+        break;
+      case BackendFeature::Kind::plugin:
+        pluginImpls_.push_back(feature.plugin());
+        break;
+      case BackendFeature::Kind::module:
+        moduleImpls_.push_back(feature.module());
+        break;
+      case BackendFeature::Kind::loader:
+        loaders_.push_back(feature.loader());
+        break;
+    }
+  }
+
+  // ---- (2) feature loaders ----
+
+  void runLoaders(std::vector<Problem>& problems) {
+    for (std::size_t l = 0; l < loaders_.size(); ++l) {  // loaders may add loaders: index, not iterators
+      const auto loader = loaders_[l];
+      const auto number = static_cast<std::uint32_t>(l + 1);
+      std::vector<Problem> found;
+      buildRegistry(found, false);
+      std::vector<std::uint32_t> deps;
+      for (const auto& ref : loader->deps()) deps.push_back(serviceFor(ref, found));
+      resolveRefDefaults(found);
+      buildGraph();
+      restoreCarried(found);
+      for (const auto d : deps) {
+        if (!services_[d].isRoot()) {
+          found.push_back(Problem{Problem::Kind::scope_mismatch,
+                                  {services_[d].ref->id},
+                                  {},
+                                  "Feature loader #" + std::to_string(number) +
+                                      " depends on plugin-scoped service " + quote(services_[d].ref->id) +
+                                      ", but a feature loader may only depend on root-scoped services"});
+        }
+      }
+      std::vector<char> reachable(services_.size(), 0);
+      markReachable(deps, reachable);
+      validate(found, &reachable, "feature loader #" + std::to_string(number));
+      if (!found.empty()) {
+        problems.insert(problems.end(), found.begin(), found.end());
+        continue;  // its features are unknown; report everything at the end
+      }
+      std::vector<void*> args;
+      for (const auto d : deps) args.push_back(ensure(d, nullptr));
+      std::vector<BackendFeature> features;
+      try {
+        features = loader->load(args.data());
+      } catch (...) {
+        std::throw_with_nested(
+            Error(ErrorCode::factory_threw, "Feature loader #" + std::to_string(number) +
+                                                " threw an error: " + describe(std::current_exception())));
+      }
+      for (const auto& feature : features) apply(feature, FactorySource::loader, number);
+      carryRootInstances();
+    }
+  }
+
+  void carryRootInstances() {
+    for (const auto& service : services_) {
+      if (!service.isRoot() || service.rootInstance == nullptr) continue;
+      if (std::any_of(carried_.begin(), carried_.end(),
+                      [&](const Carried& c) { return c.id == service.ref->id; })) {
+        continue;
+      }
+      carried_.push_back({service.ref->id, makersOf(service), service.rootInstance});
+    }
+  }
+
+  [[nodiscard]] std::vector<const FactoryImpl*> makersOf(const Service& service) const {
+    std::vector<const FactoryImpl*> makers;
+    for (const auto f : service.factories) makers.push_back(factories_[f].impl.get());
+    for (const auto f : service.decorators) makers.push_back(factories_[f].impl.get());
+    return makers;
+  }
+
+  // ---- (3) registration and the registry ----
+
+  void registerPluginsAndModules(std::vector<Problem>& problems) {
+    for (const auto& impl : pluginImpls_) {
+      if (const auto found = pluginIndex_.find(impl->id); found != pluginIndex_.end()) {
+        if (plugins_[found->second]->impl) {
+          if (std::none_of(problems.begin(), problems.end(), [&](const Problem& p) {
+                return p.kind == Problem::Kind::duplicate_plugin && p.ids.front() == impl->id;
+              })) {
+            problems.push_back(
+                Problem{Problem::Kind::duplicate_plugin,
+                        {impl->id},
+                        {},
+                        "Plugin " + quote(impl->id) +
+                            " is registered more than once; add each plugin to the backend once"});
+          }
+          continue;
+        }
+      }
+      Plugin& plugin = pluginState(impl->id);
+      plugin.impl = impl;
+      runRegister("Plugin " + quote(impl->id), impl->registerFn, plugin.env, problems);
+      if (const auto& inits = plugin.env.inits(); inits.size() == 1) {
+        plugin.init = inits.front();
+      } else {
+        problems.push_back(
+            Problem{Problem::Kind::invalid_registration,
+                    {impl->id},
+                    {},
+                    "Plugin " + quote(impl->id) +
+                        (inits.empty() ? " registered no init; call env.registerInit(deps(...), fn) once"
+                                       : " registered more than one init; call env.registerInit once")});
+      }
+      for (const auto& ep : plugin.env.extensionPoints()) {
+        addExtensionPoint(ep, static_cast<std::uint32_t>(pluginIndex_.at(plugin.id)), no_node, problems);
+      }
+    }
+    modules_.reserve(moduleImpls_.size());  // registration points must not move once registered
+    for (const auto& impl : moduleImpls_) {
+      Plugin& plugin = pluginState(impl->pluginId);
+      const bool duplicate = std::any_of(plugin.modules.begin(), plugin.modules.end(), [&](std::uint32_t m) {
+        return modules_[m].impl->moduleId == impl->moduleId;
+      });
+      if (duplicate) {
+        problems.push_back(Problem{Problem::Kind::duplicate_module,
+                                   {impl->pluginId, impl->moduleId},
+                                   {},
+                                   "Module " + quote(impl->moduleId) + " for plugin " +
+                                       quote(impl->pluginId) +
+                                       " is registered more than once; add each module once"});
+        continue;
+      }
+      const auto m = static_cast<std::uint32_t>(modules_.size());
+      modules_.emplace_back(impl);
+      plugin.modules.push_back(m);
+      Module& module = modules_.back();
+      const std::string who = "Module " + quote(impl->moduleId) + " for plugin " + quote(impl->pluginId);
+      runRegister(who, impl->registerFn, module.env, problems);
+      if (const auto& inits = module.env.inits(); inits.size() == 1) {
+        module.init = inits.front();
+        module.runnable = true;
+      } else {
+        problems.push_back(
+            Problem{Problem::Kind::invalid_registration,
+                    {impl->pluginId, impl->moduleId},
+                    {},
+                    who + (inits.empty() ? " registered no init; call env.registerInit(deps(...), fn) once"
+                                         : " registered more than one init; call env.registerInit once")});
+      }
+      for (const auto& ep : module.env.extensionPoints()) {
+        addExtensionPoint(ep, pluginIndex_.at(impl->pluginId), m, problems);
+      }
+    }
+  }
+
+  template <class Env>
+  static void runRegister(const std::string& who, const std::function<void(Env&)>& fn, Env& env,
+                          std::vector<Problem>& problems) {
+    try {
+      fn(env);
+    } catch (...) {
+      problems.push_back(Problem{Problem::Kind::invalid_registration,
+                                 {},
+                                 {},
+                                 who + " failed to register: " + describe(std::current_exception())});
+    }
+    env.close();
+  }
+
+  void addExtensionPoint(const ExtensionPointRegistration& ep, std::uint32_t plugin, std::uint32_t module,
+                         std::vector<Problem>& problems) {
+    const auto [it, inserted] =
+        extensionPoints_.try_emplace(ep.ref->id, ExtensionPointOwner{plugin, module, &ep});
+    if (inserted) return;
+    problems.push_back(Problem{Problem::Kind::extension_point_misuse,
+                               {ep.ref->id},
+                               {},
+                               "Extension point " + quote(ep.ref->id) + " is registered twice, by " +
+                                   ownerName(it->second.plugin, it->second.module) + " and by " +
+                                   ownerName(plugin, module) + "; register each extension point once"});
+  }
+
+  [[nodiscard]] std::string ownerName(std::uint32_t plugin, std::uint32_t module) const {
+    if (module == no_node) return "plugin " + quote(plugins_[plugin]->id);
+    return "module " + quote(modules_[module].impl->moduleId) + " of plugin " + quote(plugins_[plugin]->id);
+  }
 
   std::uint32_t serviceFor(const std::shared_ptr<const RefInfo>& ref, std::vector<Problem>& problems) {
     const auto [it, inserted] = byId_.try_emplace(ref->id, static_cast<std::uint32_t>(services_.size()));
@@ -160,7 +445,8 @@ class Engine {
     return it->second;
   }
 
-  void checkSameDeclaration(const Service& service, const RefInfo& ref, std::vector<Problem>& problems) {
+  static void checkSameDeclaration(const Service& service, const RefInfo& ref,
+                                   std::vector<Problem>& problems) {
     const RefInfo& canonical = *service.ref;
     if (&canonical == &ref) return;
     auto report = [&](Problem::Kind kind, std::string message) {
@@ -193,46 +479,56 @@ class Engine {
     return static_cast<std::uint32_t>(factories_.size() - 1);
   }
 
-  void buildRegistry(std::vector<Problem>& problems) {
+  void buildRegistry(std::vector<Problem>& problems, bool withPlugins) {
+    services_.clear();
+    byId_.clear();
+    factories_.clear();
     const auto metadata = serviceFor(coreServices::pluginMetadata.info(), problems);
     services_[metadata].source = FactorySource::builtin;
 
-    registerPlugins(problems);
-
-    // Explicit factories first: they take precedence over every default.
+    // Added factories take precedence over loaders', which take precedence over every default.
     std::vector<std::string> duplicates;
-    for (const auto& impl : queuedFactories_) {
-      const auto s = serviceFor(impl->service(), problems);
-      Service& service = services_[s];
-      if (impl->kind() == FactoryImpl::Kind::decorator) {
-        service.decorators.push_back(addFactoryRecord(impl, s));
-        continue;
-      }
-      if (s == metadata) {
-        problems.push_back(Problem{Problem::Kind::override_forbidden,
-                                   {service.ref->id},
-                                   {},
-                                   "The " + quote(service.ref->id) +
-                                       " service is built in and cannot be overridden; remove the factory "
-                                       "added for it"});
-        continue;
-      }
-      if (service.source == FactorySource::explicitly_added && !service.ref->multiton) {
-        if (std::find(duplicates.begin(), duplicates.end(), service.ref->id) == duplicates.end()) {
-          duplicates.push_back(service.ref->id);
-          problems.push_back(Problem{Problem::Kind::duplicate_factory,
+    for (const auto source : {FactorySource::explicitly_added, FactorySource::loader}) {
+      for (const auto& record : factoryRecords_) {
+        if (record.source != source) continue;
+        const auto& impl = record.impl;
+        const auto s = serviceFor(impl->service(), problems);
+        Service& service = services_[s];
+        if (impl->kind() == FactoryImpl::Kind::decorator) {
+          service.decorators.push_back(addFactoryRecord(impl, s));
+          continue;
+        }
+        if (s == metadata) {
+          problems.push_back(Problem{Problem::Kind::override_forbidden,
                                      {service.ref->id},
                                      {},
-                                     "Duplicate service implementations provided for " +
-                                         quote(service.ref->id) +
-                                         "; add only one factory for it (use createServiceDecorator to wrap "
-                                         "an implementation, or make the ref a multiton)"});
+                                     "The " + quote(service.ref->id) +
+                                         " service is built in and cannot be overridden; remove the factory "
+                                         "added for it"});
+          continue;
         }
-        continue;
+        if (source == FactorySource::loader && service.source == FactorySource::explicitly_added) {
+          continue;  // an added factory silently wins over a loader's
+        }
+        if (service.source == source && !service.ref->multiton) {
+          if (std::find(duplicates.begin(), duplicates.end(), service.ref->id) == duplicates.end()) {
+            duplicates.push_back(service.ref->id);
+            problems.push_back(Problem{Problem::Kind::duplicate_factory,
+                                       {service.ref->id},
+                                       {},
+                                       "Duplicate service implementations provided for " +
+                                           quote(service.ref->id) +
+                                           (source == FactorySource::loader ? " by feature loaders" : "") +
+                                           "; add only one factory for it (use createServiceDecorator to "
+                                           "wrap an implementation, or make "
+                                           "the ref a multiton)"});
+          }
+          continue;
+        }
+        if (service.source != source) service.ref = impl->service();
+        service.source = source;
+        service.factories.push_back(addFactoryRecord(impl, s));
       }
-      if (service.source != FactorySource::explicitly_added) service.ref = impl->service();
-      service.source = FactorySource::explicitly_added;
-      service.factories.push_back(addFactoryRecord(impl, s));
     }
     for (const auto& impl : backendDefaults_) {
       const auto s = serviceFor(impl->service(), problems);
@@ -242,34 +538,102 @@ class Engine {
       service.source = FactorySource::backend_default;
       service.factories.push_back(addFactoryRecord(impl, s));
     }
-
-    // Resolve every dependency to a service, loading ref default factories for those nobody provides.
     for (std::size_t f = 0; f < factories_.size(); ++f)
       resolveFactoryDeps(static_cast<std::uint32_t>(f), problems);
-    for (auto& plugin : plugins_) {
-      if (!plugin->init) continue;
-      for (const auto& ref : plugin->init->deps()) plugin->initDeps.push_back(serviceFor(ref, problems));
+
+    if (withPlugins) {
+      for (auto& plugin : plugins_) {
+        if (!plugin->impl || !plugin->init) continue;
+        plugin->initDeps = resolveInitDeps(*plugin->init, *plugin, no_node, problems);
+      }
+      for (std::uint32_t m = 0; m < modules_.size(); ++m) {
+        Module& module = modules_[m];
+        Plugin& plugin = *plugins_[pluginIndex_.at(module.impl->pluginId)];
+        if (!plugin.impl) module.runnable = false;  // its plugin is absent: it does not run
+        if (!module.runnable) continue;
+        module.initDeps = resolveInitDeps(*module.init, plugin, m, problems);
+      }
+      resolveRefDefaults(problems);
+      buildGraph();
+      orderModules(problems);
+      restoreCarried(problems);
     }
-    for (std::size_t s = 0; s < services_.size(); ++s) {
-      Service& service = services_[s];
-      if (service.source != FactorySource::none) continue;
-      if (!service.ref->hasDefaultFactory()) continue;
-      std::shared_ptr<const FactoryImpl> impl;
-      try {
-        impl = service.ref->makeDefaultFactory(service.ref);
-      } catch (const std::exception& e) {
-        problems.push_back(Problem{Problem::Kind::missing_dependency,
-                                   {service.ref->id},
-                                   {},
-                                   "Failed to instantiate service " + quote(service.ref->id) +
-                                       " because the default factory loader threw an error: " + e.what()});
+  }
+
+  // Root services created for feature loaders live on; a loader may not have replaced their factories.
+  void restoreCarried(std::vector<Problem>& problems) {
+    for (const auto& carried : carried_) {
+      const auto found = byId_.find(carried.id);
+      if (found == byId_.end()) continue;
+      Service& service = services_[found->second];
+      if (makersOf(service) != carried.makers) {
+        problems.push_back(
+            Problem{Problem::Kind::replaced_after_instantiation,
+                    {carried.id},
+                    {},
+                    "Unable to set service factory with id " + quote(carried.id) +
+                        ", service has already been instantiated for a feature loader; add that "
+                        "factory with backend.add instead of from a loader"});
         continue;
       }
-      service.source = FactorySource::ref_default;
-      const auto f = addFactoryRecord(impl, static_cast<std::uint32_t>(s));
-      services_[s].factories.push_back(f);
-      resolveFactoryDeps(f, problems);  // may append services, which this loop then visits too
+      service.rootInstance = carried.object;
     }
+  }
+
+  std::vector<InitDep> resolveInitDeps(const InitImpl& init, const Plugin& plugin, std::uint32_t module,
+                                       std::vector<Problem>& problems) {
+    std::vector<InitDep> out;
+    const std::uint32_t p = pluginIndex_.at(plugin.id);
+    for (const auto& ref : init.deps()) {
+      if (!ref->extensionPoint) {
+        out.push_back({serviceFor(ref, problems), nullptr});
+        continue;
+      }
+      out.push_back({no_node, nullptr});
+      const std::string user =
+          module == no_node ? "the init of plugin " + quote(plugin.id) : ownerName(p, module);
+      if (module == no_node) {
+        problems.push_back(
+            Problem{Problem::Kind::extension_point_misuse,
+                    {ref->id, plugin.id},
+                    {},
+                    "Extension point " + quote(ref->id) + " is used by " + user +
+                        "; extension points are for modules, a plugin uses its own implementation"});
+        continue;
+      }
+      const auto found = extensionPoints_.find(ref->id);
+      if (found == extensionPoints_.end()) {
+        problems.push_back(
+            Problem{Problem::Kind::extension_point_missing,
+                    {ref->id},
+                    {ownerName(p, module)},
+                    "Extension point " + quote(ref->id) + " used by " + user +
+                        " is not registered by any plugin or module; add the plugin that provides it"});
+        continue;
+      }
+      if (found->second.plugin != p) {
+        problems.push_back(Problem{Problem::Kind::extension_point_misuse,
+                                   {ref->id, plugins_[found->second.plugin]->id, plugin.id},
+                                   {ownerName(p, module)},
+                                   "Extension point " + quote(ref->id) + " of plugin " +
+                                       quote(plugins_[found->second.plugin]->id) + " is used by " + user +
+                                       "; a module can only use the extension points of its own plugin " +
+                                       quote(plugin.id)});
+        continue;
+      }
+      if (found->second.registration->ref->type != ref->type) {
+        problems.push_back(Problem{Problem::Kind::type_mismatch,
+                                   {ref->id},
+                                   {},
+                                   "Extension point " + quote(ref->id) +
+                                       " is declared with two C++ types, '" +
+                                       std::string(found->second.registration->ref->typeName) + "' and '" +
+                                       std::string(ref->typeName) + "'"});
+        continue;
+      }
+      out.back().extensionPoint = found->second.registration;
+    }
+    return out;
   }
 
   void resolveFactoryDeps(std::uint32_t f, std::vector<Problem>& problems) {
@@ -281,56 +645,35 @@ class Engine {
     factories_[f].contextDeps = std::move(contextDeps);
   }
 
-  void registerPlugins(std::vector<Problem>& problems) {
-    std::unordered_map<std::string_view, std::uint32_t> seen;
-    for (const auto& impl : queuedPlugins_) {
-      if (!seen.try_emplace(impl->id, 0).second) {
-        if (seen[impl->id]++ == 0) {
-          problems.push_back(
-              Problem{Problem::Kind::duplicate_plugin,
-                      {impl->id},
-                      {},
-                      "Plugin " + quote(impl->id) +
-                          " is registered more than once; add each plugin to the backend once"});
-        }
+  // Services nobody provides get their ref's default factory, whose deps may need defaults in turn.
+  void resolveRefDefaults(std::vector<Problem>& problems) {
+    for (std::size_t s = 0; s < services_.size(); ++s) {
+      if (services_[s].source != FactorySource::none || !services_[s].ref->hasDefaultFactory()) continue;
+      std::shared_ptr<const FactoryImpl>& impl = defaultFactories_[services_[s].ref.get()];
+      try {
+        if (!impl)
+          impl = services_[s].ref->makeDefaultFactory(services_[s].ref);  // once per ref: stable identity
+      } catch (...) {
+        problems.push_back(Problem{
+            Problem::Kind::missing_dependency,
+            {services_[s].ref->id},
+            {},
+            "Failed to instantiate service " + quote(services_[s].ref->id) +
+                " because the default factory loader threw an error: " + describe(std::current_exception())});
         continue;
       }
-      auto plugin = std::make_unique<Plugin>(impl->id);
-      PluginRegistrationPoints env;
-      try {
-        impl->registerFn(env);
-      } catch (const std::exception& e) {
-        problems.push_back(Problem{Problem::Kind::invalid_registration,
-                                   {impl->id},
-                                   {},
-                                   "Plugin " + quote(impl->id) + " failed to register: " + e.what()});
-      }
-      if (env.inits().size() != 1) {
-        problems.push_back(Problem{
-            Problem::Kind::invalid_registration,
-            {impl->id},
-            {},
-            "Plugin " + quote(impl->id) +
-                (env.inits().empty() ? " registered no init; call env.registerInit(deps(...), fn) once"
-                                     : " registered more than one init; call env.registerInit once")});
-      } else {
-        plugin->init = env.inits().front();
-      }
-      pluginIndex_.try_emplace(plugin->id, static_cast<std::uint32_t>(plugins_.size()));
-      plugins_.push_back(std::move(plugin));
+      services_[s].source = FactorySource::ref_default;
+      const auto f = addFactoryRecord(impl, static_cast<std::uint32_t>(s));
+      services_[s].factories.push_back(f);
+      resolveFactoryDeps(f, problems);  // may append services, which this loop then visits too
     }
-    // Keys must view strings owned by the plugins, not by the queued features.
-    pluginIndex_.clear();
-    for (std::uint32_t p = 0; p < plugins_.size(); ++p) pluginIndex_.try_emplace(plugins_[p]->id, p);
   }
 
-  // ---- (2) validation: every problem at once, before any factory runs ----
-
-  void validate(std::vector<Problem>& problems) {
+  void buildGraph() {
     const auto n = static_cast<std::uint32_t>(services_.size());
     graph_.begin.assign(n + 1, 0);
     graph_.edges.clear();
-    std::vector<std::uint32_t> mark(n, detail::no_node);
+    std::vector<std::uint32_t> mark(n, no_node);
     for (std::uint32_t s = 0; s < n; ++s) {
       auto addEdge = [&](std::uint32_t to) {
         if (mark[to] == s) return;
@@ -346,14 +689,101 @@ class Engine {
       }
       graph_.begin[s + 1] = static_cast<std::uint32_t>(graph_.edges.size());
     }
-
-    checkScopes(problems);
-    checkMissing(problems);
-    checkCycles(problems);
   }
 
-  void checkScopes(std::vector<Problem>& problems) {
+  void markReachable(const std::vector<std::uint32_t>& from, std::vector<char>& seen) const {
+    std::vector<std::uint32_t> todo(from);
+    while (!todo.empty()) {
+      const auto v = todo.back();
+      todo.pop_back();
+      if (seen[v]) continue;
+      seen[v] = 1;
+      for (const auto* e = graph_.first(v); e != graph_.last(v); ++e) todo.push_back(*e);
+    }
+  }
+
+  // Modules run consumers first: a module that registers an extension point waits for every sibling module
+  // that uses it. Ties keep the order added.
+  void orderModules(std::vector<Problem>& problems) {
+    for (std::uint32_t p = 0; p < plugins_.size(); ++p) {
+      Plugin& plugin = *plugins_[p];
+      std::vector<std::uint32_t> runnable;
+      for (const auto m : plugin.modules) {
+        if (modules_[m].runnable) runnable.push_back(m);
+      }
+      const auto count = static_cast<std::uint32_t>(runnable.size());
+      auto local = [&](std::uint32_t m) {
+        return static_cast<std::uint32_t>(std::find(runnable.begin(), runnable.end(), m) - runnable.begin());
+      };
+      // Edges consumer -> registrar (what a cycle report prints).
+      Csr uses;
+      uses.begin.assign(count + 1, 0);
+      for (std::uint32_t i = 0; i < count; ++i) {
+        for (const auto& dep : modules_[runnable[i]].initDeps) {
+          if (dep.extensionPoint == nullptr) continue;
+          const auto& owner = extensionPoints_.at(dep.extensionPoint->ref->id);
+          if (owner.module == no_node || owner.module == runnable[i]) continue;
+          const auto j = local(owner.module);
+          if (j == count) continue;
+          if (std::find(uses.edges.begin() + uses.begin[i], uses.edges.end(), j) == uses.edges.end()) {
+            uses.edges.push_back(j);
+          }
+        }
+        uses.begin[i + 1] = static_cast<std::uint32_t>(uses.edges.size());
+      }
+      std::uint32_t components = 0;
+      const auto component = stronglyConnectedComponents(uses, components);
+      std::vector<std::uint32_t> size(components, 0);
+      for (const auto c : component) ++size[c];
+      std::vector<char> covered(count, 0);
+      bool cyclic = false;
+      for (std::uint32_t i = 0; i < count; ++i) {
+        if (covered[i] || size[component[i]] < 2) continue;
+        cyclic = true;
+        const auto path = shortestCycleThrough(uses, i, component);
+        std::vector<std::string> ids;
+        for (const auto v : path) {
+          covered[v] = 1;
+          ids.push_back(modules_[runnable[v]].impl->moduleId);
+        }
+        problems.push_back(
+            Problem{Problem::Kind::module_cycle,
+                    ids,
+                    {},
+                    "Circular dependency between modules of plugin " + quote(plugin.id) + ": " +
+                        joinQuoted(ids, " -> ") +
+                        " (each uses an extension point the next registers); break the cycle"});
+      }
+      if (cyclic) continue;
+      // Kahn's algorithm on registrar-waits-for-consumers, picking the earliest-added ready module.
+      std::vector<std::uint32_t> waitingFor(count, 0);
+      for (std::uint32_t i = 0; i < count; ++i) {
+        for (const auto* e = uses.first(i); e != uses.last(i); ++e) ++waitingFor[*e];
+      }
+      std::vector<char> done(count, 0);
+      plugin.moduleOrder.clear();
+      for (std::uint32_t step = 0; step < count; ++step) {
+        std::uint32_t next = 0;
+        while (done[next] || waitingFor[next] != 0) ++next;
+        done[next] = 1;
+        plugin.moduleOrder.push_back(runnable[next]);
+        for (const auto* e = uses.first(next); e != uses.last(next); ++e) --waitingFor[*e];
+      }
+    }
+  }
+
+  // ---- (4) validation: every problem at once, before any factory runs ----
+
+  void validate(std::vector<Problem>& problems, const std::vector<char>* only = nullptr,
+                const std::string& consumer = {}) {
+    checkScopes(problems, only);
+    checkMissing(problems, only, consumer);
+    checkCycles(problems, only);
+  }
+
+  void checkScopes(std::vector<Problem>& problems, const std::vector<char>* only) {
     for (const auto& factory : factories_) {
+      if (only != nullptr && !(*only)[factory.service]) continue;
       const Service& owner = services_[factory.service];
       auto check = [&](std::uint32_t dep, std::string_view who) {
         const Service& used = services_[dep];
@@ -376,8 +806,10 @@ class Engine {
     }
   }
 
-  void checkMissing(std::vector<Problem>& problems) {
+  void checkMissing(std::vector<Problem>& problems, const std::vector<char>* only,
+                    const std::string& consumer) {
     for (std::uint32_t s = 0; s < services_.size(); ++s) {
+      if (only != nullptr && !(*only)[s]) continue;
       const Service& service = services_[s];
       if (service.source != FactorySource::none) continue;
       if (service.ref->multiton && service.decorators.empty()) continue;  // no factory: an empty range
@@ -389,11 +821,19 @@ class Engine {
         if (!users.empty()) who += " (for plugin " + joinQuoted(users, ", ") + ")";
         neededBy.push_back(std::move(who));
       }
+      auto needs = [s](const std::vector<InitDep>& deps) {
+        return std::any_of(deps.begin(), deps.end(), [s](const InitDep& d) { return d.service == s; });
+      };
       for (const auto& plugin : plugins_) {
-        if (std::find(plugin->initDeps.begin(), plugin->initDeps.end(), s) != plugin->initDeps.end()) {
-          neededBy.push_back("plugin " + quote(plugin->id));
+        if (!plugin->impl) continue;
+        for (const auto m : plugin->modules) {
+          if (modules_[m].runnable && needs(modules_[m].initDeps)) {
+            neededBy.push_back(ownerName(pluginIndex_.at(plugin->id), m));
+          }
         }
+        if (needs(plugin->initDeps)) neededBy.push_back("plugin " + quote(plugin->id));
       }
+      if (neededBy.empty() && !consumer.empty()) neededBy.push_back(consumer);
       const bool onlyDecorated = neededBy.empty() && !service.decorators.empty();
       std::string message =
           onlyDecorated
@@ -413,27 +853,29 @@ class Engine {
     }
   }
 
-  // The plugins whose inits reach service `s`, for messages only (the error path may be slow).
-  std::vector<std::string> pluginsUsing(std::uint32_t s) const {
+  // The plugins whose inits (or whose modules' inits) reach service `s`; for messages only.
+  [[nodiscard]] std::vector<std::string> pluginsUsing(std::uint32_t s) const {
     std::vector<std::string> out;
     for (const auto& plugin : plugins_) {
-      std::vector<char> seen(services_.size(), 0);
-      std::vector<std::uint32_t> todo(plugin->initDeps.begin(), plugin->initDeps.end());
-      bool reaches = false;
-      while (!todo.empty() && !reaches) {
-        const auto v = todo.back();
-        todo.pop_back();
-        if (seen[v]) continue;
-        seen[v] = 1;
-        if (v == s) reaches = true;
-        for (const auto* e = graph_.first(v); e != graph_.last(v); ++e) todo.push_back(*e);
+      if (!plugin->impl) continue;
+      std::vector<std::uint32_t> from;
+      auto collect = [&from](const std::vector<InitDep>& deps) {
+        for (const auto& d : deps) {
+          if (d.service != no_node) from.push_back(d.service);
+        }
+      };
+      collect(plugin->initDeps);
+      for (const auto m : plugin->modules) {
+        if (modules_[m].runnable) collect(modules_[m].initDeps);
       }
-      if (reaches) out.push_back(plugin->id);
+      std::vector<char> seen(services_.size(), 0);
+      markReachable(from, seen);
+      if (seen[s]) out.push_back(plugin->id);
     }
     return out;
   }
 
-  void checkCycles(std::vector<Problem>& problems) {
+  void checkCycles(std::vector<Problem>& problems, const std::vector<char>* only) {
     std::uint32_t count = 0;
     const auto component = stronglyConnectedComponents(graph_, count);
     std::vector<std::uint32_t> size(count, 0);
@@ -442,7 +884,7 @@ class Engine {
     // Services are numbered in the order they were first added, so the first uncovered one on a cycle is
     // the earliest-added: each cycle is printed from there.
     for (std::uint32_t s = 0; s < services_.size(); ++s) {
-      if (covered[s]) continue;
+      if (covered[s] || (only != nullptr && !(*only)[s])) continue;
       const bool selfLoop = std::find(graph_.first(s), graph_.last(s), s) != graph_.last(s);
       if (size[component[s]] < 2 && !selfLoop) continue;
       const auto path = shortestCycleThrough(graph_, s, component);
@@ -462,14 +904,14 @@ class Engine {
     }
   }
 
-  // ---- (3) and (4): creating instances ----
+  // ---- (5) root services and the boot-failure policy ----
 
   void createRootServices() {
     for (std::uint32_t s = 0; s < services_.size(); ++s) {
       const Service& service = services_[s];
       if (!service.isRoot() || service.rootInstance != nullptr) continue;
       if (!eager(service)) continue;
-      ensure(s, nullptr, {});
+      ensure(s, nullptr);
     }
   }
 
@@ -479,35 +921,144 @@ class Engine {
     });
   }
 
-  void startPlugin(std::uint32_t p) {
-    Plugin& plugin = *plugins_[p];
-    for (std::uint32_t s = 0; s < services_.size(); ++s) {
-      if (!services_[s].isRoot() && services_[s].source != FactorySource::builtin && eager(services_[s])) {
-        ensure(s, &plugin, {});
+  // backend.startup.default.onPluginBootFailure / onPluginModuleBootFailure: 'abort' (default) or 'continue',
+  // overridden by backend.startup.plugins.<id>.onPluginBootFailure and
+  // backend.startup.plugins.<id>.modules.<moduleId>.onPluginModuleBootFailure.
+  void readBootFailurePolicy() {
+    const auto* config =
+        static_cast<const RootConfigService*>(instanceOf(coreServices::rootConfig.info()->id));
+    std::vector<Problem> problems;
+    auto read = [&](const std::string& key, bool fallback) {
+      if (config == nullptr) return fallback;
+      std::optional<std::string> value;
+      try {
+        value = config->getOptionalString(key);
+      } catch (const std::exception& e) {
+        problems.push_back(Problem{Problem::Kind::invalid_config, {key}, {}, e.what()});
+        return fallback;
+      }
+      if (!value) return fallback;
+      if (*value == "abort") return true;
+      if (*value == "continue") return false;
+      problems.push_back(Problem{Problem::Kind::invalid_config,
+                                 {key},
+                                 {},
+                                 "Invalid value " + quote(*value) + " for config key " + quote(key) +
+                                     "; use 'abort' or 'continue'"});
+      return fallback;
+    };
+    const bool pluginDefault = read("backend.startup.default.onPluginBootFailure", true);
+    const bool moduleDefault = read("backend.startup.default.onPluginModuleBootFailure", true);
+    for (auto& plugin : plugins_) {
+      const std::string base = "backend.startup.plugins." + plugin->id;
+      plugin->abortOnFailure = read(base + ".onPluginBootFailure", pluginDefault);
+      plugin->moduleAbortOnFailure.clear();
+      for (const auto m : plugin->moduleOrder) {
+        plugin->moduleAbortOnFailure.push_back(read(
+            base + ".modules." + modules_[m].impl->moduleId + ".onPluginModuleBootFailure", moduleDefault));
       }
     }
-    std::vector<void*> args;
-    args.reserve(plugin.initDeps.size());
-    for (const auto d : plugin.initDeps)
-      args.push_back(ensure(d, services_[d].isRoot() ? nullptr : &plugin, {}));
+    if (!problems.empty()) throw ValidationError(std::move(problems));
+  }
+
+  // ---- (6) plugins ----
+
+  void startPlugin(Plugin& plugin) {
+    const auto began = std::chrono::steady_clock::now();
+    PluginStartupResult result{plugin.id, StartupStatus::ok, {}, std::nullopt, {}};
+    auto fail = [](std::exception_ptr error, bool abort) {
+      return StartupFailure{error, describe(error), !abort};
+    };
+    bool servicesReady = true;
     try {
-      plugin.init->run(args.data());
-    } catch (const std::exception& e) {
-      std::throw_with_nested(PluginInitError(
-          "Plugin " + quote(plugin.id) + " startup failed; caused by " + e.what(), plugin.id));
+      for (std::uint32_t s = 0; s < services_.size(); ++s) {
+        const Service& service = services_[s];
+        if (!service.isRoot() && service.source != FactorySource::builtin && eager(service))
+          ensure(s, &plugin);
+      }
     } catch (...) {
-      std::throw_with_nested(PluginInitError(
-          "Plugin " + quote(plugin.id) + " startup failed; caused by an unknown exception", plugin.id));
+      servicesReady = false;
+      result.status = StartupStatus::failed;
+      result.failure = fail(std::current_exception(), plugin.abortOnFailure);
+    }
+    for (std::size_t i = 0; i < plugin.moduleOrder.size(); ++i) {
+      const Module& module = modules_[plugin.moduleOrder[i]];
+      ModuleStartupResult moduleResult{module.impl->moduleId, StartupStatus::skipped, {}, std::nullopt};
+      if (servicesReady) {
+        const auto moduleBegan = std::chrono::steady_clock::now();
+        try {
+          runInit(*module.init, module.initDeps, plugin, module.impl->moduleId);
+          moduleResult.status = StartupStatus::ok;
+        } catch (...) {
+          moduleResult.status = StartupStatus::failed;
+          moduleResult.failure = fail(std::current_exception(), plugin.moduleAbortOnFailure[i]);
+        }
+        moduleResult.duration = std::chrono::steady_clock::now() - moduleBegan;
+      }
+      result.modules.push_back(std::move(moduleResult));
+    }
+    if (servicesReady) {
+      try {
+        runInit(*plugin.init, plugin.initDeps, plugin, {});
+        if (auto* lifecycle = pluginLifecycle(plugin)) lifecycle->startup();
+      } catch (...) {
+        result.status = StartupStatus::failed;
+        result.failure = fail(std::current_exception(), plugin.abortOnFailure);
+      }
+    }
+    result.duration = std::chrono::steady_clock::now() - began;
+    result_.plugins.push_back(std::move(result));
+  }
+
+  void runInit(const InitImpl& init, const std::vector<InitDep>& deps, Plugin& plugin,
+               std::string_view moduleId) {
+    std::vector<void*> args;
+    args.reserve(deps.size());
+    for (const auto& dep : deps) {
+      if (dep.extensionPoint != nullptr) {
+        args.push_back(extensionPointFor(*dep.extensionPoint, moduleId));
+      } else {
+        args.push_back(ensure(dep.service, services_[dep.service].isRoot() ? nullptr : &plugin));
+      }
+    }
+    init.run(args.data());
+  }
+
+  void* extensionPointFor(const ExtensionPointRegistration& ep, std::string_view moduleId) {
+    if (ep.instance) return ep.instance.get();
+    std::shared_ptr<void> made = ep.factory(moduleId);
+    if (!made) {
+      throw Error(ErrorCode::factory_returned_null, "The factory of extension point " + quote(ep.ref->id) +
+                                                        " returned an empty pointer for module " +
+                                                        quote(moduleId));
+    }
+    Created holder;
+    void* target = emplace<std::shared_ptr<void>>(arena_, holder, std::move(made))->get();
+    created_.push_back(holder);
+    holder.object = target;
+    return target;
+  }
+
+  void reportAbsentPlugins() {
+    for (const auto& plugin : plugins_) {
+      if (plugin->impl || plugin->modules.empty()) continue;
+      PluginStartupResult result{plugin->id, StartupStatus::skipped, {}, std::nullopt, {}};
+      for (const auto m : plugin->modules) {
+        result.modules.push_back({modules_[m].impl->moduleId, StartupStatus::skipped, {}, std::nullopt});
+      }
+      result_.plugins.push_back(std::move(result));
     }
   }
 
   Plugin& pluginState(std::string_view pluginId) {
-    const auto found = pluginIndex_.find(pluginId);
+    const auto found = pluginIndex_.find(std::string(pluginId));
     if (found != pluginIndex_.end()) return *plugins_[found->second];
     plugins_.push_back(std::make_unique<Plugin>(pluginId));
-    pluginIndex_.try_emplace(plugins_.back()->id, static_cast<std::uint32_t>(plugins_.size() - 1));
+    pluginIndex_.try_emplace(std::string(pluginId), static_cast<std::uint32_t>(plugins_.size() - 1));
     return *plugins_.back();
   }
+
+  // ---- instances ----
 
   [[nodiscard]] void* lookup(std::uint32_t s, Plugin* plugin) const {
     const Service& service = services_[s];
@@ -517,9 +1068,25 @@ class Engine {
     return found == plugin->instances.end() ? nullptr : found->second;
   }
 
+  [[nodiscard]] void* instanceOf(const std::string& id) const {
+    const auto found = byId_.find(id);
+    return found == byId_.end() ? nullptr : services_[found->second].rootInstance;
+  }
+
+  [[nodiscard]] RootLifecycleService* rootLifecycle() const {
+    return static_cast<RootLifecycleService*>(instanceOf(coreServices::rootLifecycle.info()->id));
+  }
+
+  [[nodiscard]] LifecycleService* pluginLifecycle(const Plugin& plugin) const {
+    const auto found = byId_.find(coreServices::lifecycle.info()->id);
+    if (found == byId_.end()) return nullptr;
+    const auto instance = plugin.instances.find(found->second);
+    return instance == plugin.instances.end() ? nullptr : static_cast<LifecycleService*>(instance->second);
+  }
+
   // Creates `s` (for `plugin` if plugin-scoped) and whatever it needs, dependencies first. Iterative: the
   // stack of frames is also the dependency chain that error messages name.
-  void* ensure(std::uint32_t s, Plugin* plugin, std::vector<std::string> chain) {
+  void* ensure(std::uint32_t s, Plugin* plugin) {
     if (void* existing = lookup(s, plugin)) return existing;
     struct Frame {
       std::uint32_t service;
@@ -543,9 +1110,9 @@ class Engine {
         failure = std::current_exception();
       }
       if (failure) {
-        std::vector<std::string> ids = chain;
-        for (const auto& frame : frames) ids.push_back(services_[frame.service].ref->id);
-        throwWithContext(failure, done.service, done.plugin, std::move(ids));
+        std::vector<std::string> chain;
+        for (const auto& frame : frames) chain.push_back(services_[frame.service].ref->id);
+        throwWithContext(failure, done.service, done.plugin, std::move(chain));
       }
       frames.pop_back();
     }
@@ -557,25 +1124,21 @@ class Engine {
                                      std::vector<std::string> chain) {
     const std::string& id = services_[s].ref->id;
     const std::string pluginId = plugin != nullptr ? plugin->id : std::string();
-    std::string target = quote(id) + (plugin != nullptr ? " for " + quote(pluginId) : std::string());
-    std::string where = chain.size() > 1 ? " (dependency chain: " + joinQuoted(chain, " -> ") + ")" : "";
+    const std::string target = quote(id) + (plugin != nullptr ? " for " + quote(pluginId) : std::string());
+    const std::string where =
+        chain.size() > 1 ? " (dependency chain: " + joinQuoted(chain, " -> ") + ")" : "";
     try {
       std::rethrow_exception(failure);
     } catch (const NullResult&) {
       // Reported below, outside this handler.
-    } catch (const std::exception& e) {
-      std::throw_with_nested(ServiceFactoryError(
-          ErrorCode::factory_threw,
-          "Failed to instantiate service " + target + what_ + " threw an error: " + e.what() + where, id,
-          pluginId, chain));
     } catch (...) {
-      std::throw_with_nested(ServiceFactoryError(
-          ErrorCode::factory_threw,
-          "Failed to instantiate service " + target + what_ + " threw an unknown exception" + where, id,
-          pluginId, chain));
+      std::throw_with_nested(ServiceFactoryError(ErrorCode::factory_threw,
+                                                 "Failed to instantiate service " + target + " because " +
+                                                     what_ + " threw an error: " + describe(failure) + where,
+                                                 id, pluginId, chain));
     }
     throw ServiceFactoryError(ErrorCode::factory_returned_null,
-                              "Failed to instantiate service " + target + " because" + whatNull_ +
+                              "Failed to instantiate service " + target + " because " + what_ +
                                   " returned an empty pointer; a factory must return an instance" + where,
                               id, pluginId, std::move(chain));
   }
@@ -600,16 +1163,14 @@ class Engine {
       Factory& factory = factories_[service.factories[i]];
       if (factory.impl->hasContext() && factory.context == nullptr) {
         gather(factory.contextDeps, nullptr);
-        what_ = " because the root context factory function";
-        whatNull_ = " the root context factory function";
+        what_ = "the root context factory function";
         Created context;
         factory.impl->createContext(args_.data(), context, arena_);
         created_.push_back(context);
         factory.context = context.object;
       }
       gather(factory.deps, plugin);
-      what_ = " because the factory function";
-      whatNull_ = " the factory function";
+      what_ = "the factory function";
       Created instance;
       factory.impl->create(factory.context, args_.data(), instance, arena_);
       created_.push_back(instance);
@@ -621,8 +1182,7 @@ class Engine {
     }
     for (const auto d : service.decorators) {
       gather(factories_[d].deps, plugin);
-      what_ = " because a decorator";
-      whatNull_ = " a decorator";
+      what_ = "a decorator";
       Created decorated;
       factories_[d].impl->create(object, args_.data(), decorated, arena_);
       created_.push_back(decorated);
@@ -635,6 +1195,15 @@ class Engine {
     }
   }
 
+  template <class Fn>
+  static void guarded(const char* phase, Fn&& fn) noexcept {
+    try {
+      fn();
+    } catch (...) {
+      std::fprintf(stderr, "rigging: %s failed: %s\n", phase, describe(std::current_exception()).c_str());
+    }
+  }
+
   void destroyInstances() noexcept {
     while (!created_.empty()) {
       const Created last = created_.back();
@@ -644,25 +1213,35 @@ class Engine {
     for (auto& service : services_) service.rootInstance = nullptr;
     for (auto& factory : factories_) factory.context = nullptr;
     for (auto& plugin : plugins_) plugin->instances.clear();
+    carried_.clear();
   }
 
   State state_ = State::idle;
   std::vector<std::shared_ptr<const FactoryImpl>> backendDefaults_;
-  std::vector<std::shared_ptr<const FactoryImpl>> queuedFactories_;
-  std::vector<std::shared_ptr<const PluginImpl>> queuedPlugins_;
+  std::vector<BackendFeature> queued_;
+
+  std::vector<FactoryRecord> factoryRecords_;
+  std::vector<std::shared_ptr<const PluginImpl>> pluginImpls_;
+  std::vector<std::shared_ptr<const ModuleImpl>> moduleImpls_;
+  std::vector<std::shared_ptr<const LoaderImpl>> loaders_;
+  std::vector<Carried> carried_;
+  std::unordered_map<const RefInfo*, std::shared_ptr<const FactoryImpl>> defaultFactories_;
 
   std::vector<Service> services_;
   std::unordered_map<std::string, std::uint32_t> byId_;
   std::vector<Factory> factories_;
-  std::vector<std::unique_ptr<Plugin>> plugins_;
-  std::unordered_map<std::string_view, std::uint32_t> pluginIndex_;
   Csr graph_;
 
+  std::vector<std::unique_ptr<Plugin>> plugins_;
+  std::unordered_map<std::string, std::uint32_t> pluginIndex_;
+  std::vector<Module> modules_;
+  std::unordered_map<std::string, ExtensionPointOwner> extensionPoints_;
+
+  StartupResult result_;
   std::pmr::monotonic_buffer_resource arena_;
   std::vector<Created> created_;  // in creation order; destroyed in reverse
   std::vector<void*> args_;
   const char* what_ = "";
-  const char* whatNull_ = "";
 };
 
 }  // namespace rigging::detail

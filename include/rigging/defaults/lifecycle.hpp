@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The rigging Authors
+// The default root and plugin lifecycle services: ordered hook lists, run once each, failures reported.
+#pragma once
+
+#include <rigging/core_services.hpp>
+#include <rigging/errors.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rigging {
+
+/// Receives the failure of one hook: where it ran ("root" or "plugin 'id'"), the phase, the hook's label and
+/// the exception. The default writes one line to stderr.
+using HookFailureHandler = std::function<void(std::string_view owner, std::string_view phase,
+                                              std::string_view label, std::exception_ptr)>;
+
+namespace detail {
+
+inline void printHookFailure(std::string_view owner, std::string_view phase, std::string_view label,
+                             std::exception_ptr error) {
+  std::string what = "unknown exception";
+  try {
+    std::rethrow_exception(std::move(error));
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  std::fprintf(stderr, "rigging: %.*s hook%s%.*s%s of %.*s failed: %s\n", static_cast<int>(phase.size()),
+               phase.data(), label.empty() ? "" : " '", static_cast<int>(label.size()), label.data(),
+               label.empty() ? "" : "'", static_cast<int>(owner.size()), owner.data(), what.c_str());
+}
+
+/// One phase's hooks. Runs them all, in order, once; a throwing hook is reported and the rest still run.
+class HookList {
+ public:
+  explicit HookList(std::string_view phase) : phase_(phase) {}
+
+  void add(LifecycleHook hook, LifecycleHookOptions options) {
+    if (ran_) {
+      throw Error(ErrorCode::hook_rejected, "Attempted to add " + phase_ + " hook after " + phase_ +
+                                                " has run; add hooks from a plugin's init or earlier");
+    }
+    hooks_.emplace_back(std::move(hook), std::move(options.label));
+  }
+
+  void run(std::string_view owner, const HookFailureHandler& onFailure) {
+    if (ran_) return;
+    ran_ = true;
+    for (auto& [hook, label] : hooks_) {
+      try {
+        hook();
+      } catch (...) {
+        if (onFailure) {
+          onFailure(owner, phase_, label, std::current_exception());
+        } else {
+          printHookFailure(owner, phase_, label, std::current_exception());
+        }
+      }
+    }
+  }
+
+ private:
+  std::string phase_;
+  std::vector<std::pair<LifecycleHook, std::string>> hooks_;
+  bool ran_ = false;
+};
+
+}  // namespace detail
+
+/// The default `core.rootLifecycle`.
+class DefaultRootLifecycleService final : public RootLifecycleService {
+ public:
+  explicit DefaultRootLifecycleService(HookFailureHandler onFailure = {})
+      : onFailure_(std::move(onFailure)) {}
+
+  void addStartupHook(LifecycleHook hook, LifecycleHookOptions options = {}) override {
+    startup_.add(std::move(hook), std::move(options));
+  }
+  void addBeforeShutdownHook(LifecycleHook hook, LifecycleHookOptions options = {}) override {
+    beforeShutdown_.add(std::move(hook), std::move(options));
+  }
+  void addShutdownHook(LifecycleHook hook, LifecycleHookOptions options = {}) override {
+    shutdown_.add(std::move(hook), std::move(options));
+  }
+  void startup() override { startup_.run("root", onFailure_); }
+  void beforeShutdown() override { beforeShutdown_.run("root", onFailure_); }
+  void shutdown() override { shutdown_.run("root", onFailure_); }
+
+ private:
+  HookFailureHandler onFailure_;
+  detail::HookList startup_{"startup"};
+  detail::HookList beforeShutdown_{"before-shutdown"};
+  detail::HookList shutdown_{"shutdown"};
+};
+
+/// The default `core.lifecycle`: hooks are reported with the plugin's id.
+class DefaultLifecycleService final : public LifecycleService {
+ public:
+  explicit DefaultLifecycleService(std::string_view pluginId, HookFailureHandler onFailure = {})
+      : owner_("plugin '" + std::string(pluginId) + "'"), onFailure_(std::move(onFailure)) {}
+
+  void addStartupHook(LifecycleHook hook, LifecycleHookOptions options = {}) override {
+    startup_.add(std::move(hook), std::move(options));
+  }
+  void addShutdownHook(LifecycleHook hook, LifecycleHookOptions options = {}) override {
+    shutdown_.add(std::move(hook), std::move(options));
+  }
+  void startup() override { startup_.run(owner_, onFailure_); }
+  void shutdown() override { shutdown_.run(owner_, onFailure_); }
+
+ private:
+  std::string owner_;
+  HookFailureHandler onFailure_;
+  detail::HookList startup_{"startup"};
+  detail::HookList shutdown_{"shutdown"};
+};
+
+}  // namespace rigging

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The rigging Authors
+// The default `core.rootConfig`: a tree of values given in code, read with dotted keys.
+#pragma once
+
+#include <rigging/core_services.hpp>
+#include <rigging/errors.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace rigging {
+
+/// One configuration value: null, boolean, number, string, array or object (keys in the order given).
+///
+///     ConfigValue config = ConfigObject{{"backend", ConfigObject{{"listen", ConfigObject{{"port",
+///     7007}}}}}};
+class ConfigValue;
+using ConfigArray = std::vector<ConfigValue>;
+using ConfigObject = std::vector<std::pair<std::string, ConfigValue>>;
+
+class ConfigValue {
+ public:
+  ConfigValue() = default;
+  ConfigValue(std::nullptr_t) {}                                       // NOLINT(google-explicit-constructor)
+  ConfigValue(bool value) : value_(value) {}                           // NOLINT(google-explicit-constructor)
+  ConfigValue(const char* value) : value_(std::string(value)) {}       // NOLINT(google-explicit-constructor)
+  ConfigValue(std::string value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
+  ConfigValue(std::string_view value) : value_(std::string(value)) {}  // NOLINT(google-explicit-constructor)
+  template <class N>
+    requires(std::is_arithmetic_v<N> && !std::is_same_v<N, bool>)
+  ConfigValue(N value) : value_(static_cast<double>(value)) {}   // NOLINT(google-explicit-constructor)
+  ConfigValue(ConfigArray value) : value_(std::move(value)) {}   // NOLINT(google-explicit-constructor)
+  ConfigValue(ConfigObject value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+
+  [[nodiscard]] bool isNull() const noexcept { return std::holds_alternative<std::monostate>(value_); }
+  [[nodiscard]] const bool* asBoolean() const noexcept { return std::get_if<bool>(&value_); }
+  [[nodiscard]] const double* asNumber() const noexcept { return std::get_if<double>(&value_); }
+  [[nodiscard]] const std::string* asString() const noexcept { return std::get_if<std::string>(&value_); }
+  [[nodiscard]] const ConfigArray* asArray() const noexcept { return std::get_if<ConfigArray>(&value_); }
+  [[nodiscard]] const ConfigObject* asObject() const noexcept { return std::get_if<ConfigObject>(&value_); }
+
+  /// The value's type as configuration errors name it.
+  [[nodiscard]] std::string_view typeName() const noexcept {
+    constexpr std::string_view names[] = {"null", "boolean", "number", "string", "array", "object"};
+    return names[value_.index()];
+  }
+
+  /// The member `key` of an object, or nullptr.
+  [[nodiscard]] const ConfigValue* member(std::string_view key) const noexcept {
+    if (const auto* object = asObject()) {
+      for (const auto& [name, value] : *object) {
+        if (name == key) return &value;
+      }
+    }
+    return nullptr;
+  }
+
+ private:
+  std::variant<std::monostate, bool, double, std::string, ConfigArray, ConfigObject> value_;
+};
+
+/// Reads a ConfigValue tree with dotted keys; the default implementation of RootConfigService.
+class ConfigReader final : public RootConfigService {
+ public:
+  /// `context` names the source in errors (Backstage: the config file, e.g. 'app-config.yaml').
+  explicit ConfigReader(ConfigValue data = ConfigObject{}, std::string context = "app-config",
+                        std::string prefix = "")
+      : data_(std::make_shared<const ConfigValue>(std::move(data))),
+        root_(data_.get()),
+        context_(std::move(context)),
+        prefix_(std::move(prefix)) {}
+
+  [[nodiscard]] bool has(std::string_view key) const override {
+    const auto* value = find(key);
+    return value != nullptr && !value->isNull();
+  }
+
+  [[nodiscard]] std::vector<std::string> keys() const override {
+    std::vector<std::string> out;
+    if (const auto* object = root_->asObject()) {
+      for (const auto& entry : *object) out.push_back(entry.first);
+    }
+    return out;
+  }
+
+  [[nodiscard]] std::optional<std::string> getOptionalString(std::string_view key) const override {
+    return typed<std::string>(key, "string", [](const ConfigValue& v) { return v.asString(); });
+  }
+  [[nodiscard]] std::optional<double> getOptionalNumber(std::string_view key) const override {
+    return typed<double>(key, "number", [](const ConfigValue& v) { return v.asNumber(); });
+  }
+  [[nodiscard]] std::optional<bool> getOptionalBoolean(std::string_view key) const override {
+    return typed<bool>(key, "boolean", [](const ConfigValue& v) { return v.asBoolean(); });
+  }
+  [[nodiscard]] std::optional<std::vector<std::string>> getOptionalStringArray(
+      std::string_view key) const override {
+    const auto* value = find(key);
+    if (value == nullptr || value->isNull()) return std::nullopt;
+    const auto* array = value->asArray();
+    if (array == nullptr) wrongType(key, *value, "string array");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const auto* item = (*array)[i].asString();
+      if (item == nullptr) wrongType(std::string(key) + "[" + std::to_string(i) + "]", (*array)[i], "string");
+      out.push_back(*item);
+    }
+    return out;
+  }
+  [[nodiscard]] std::shared_ptr<const RootConfigService> getOptionalConfig(
+      std::string_view key) const override {
+    const auto* value = find(key);
+    if (value == nullptr || value->isNull()) return nullptr;
+    if (value->asObject() == nullptr) wrongType(key, *value, "object");
+    return std::shared_ptr<const ConfigReader>(new ConfigReader(data_, value, context_, fullKey(key)));
+  }
+
+ protected:
+  [[noreturn]] void missing(std::string_view key) const override {
+    throw ConfigError("Missing required config value at '" + fullKey(key) + "' in '" + context_ + "'",
+                      fullKey(key));
+  }
+
+ private:
+  ConfigReader(std::shared_ptr<const ConfigValue> data, const ConfigValue* root, std::string context,
+               std::string prefix)
+      : data_(std::move(data)), root_(root), context_(std::move(context)), prefix_(std::move(prefix)) {}
+
+  [[nodiscard]] std::string fullKey(std::string_view key) const {
+    return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
+  }
+
+  [[nodiscard]] const ConfigValue* find(std::string_view key) const {
+    const ConfigValue* at = root_;
+    while (at != nullptr) {
+      const auto dot = key.find('.');
+      at = at->member(key.substr(0, dot));
+      if (dot == std::string_view::npos) return at;
+      key.remove_prefix(dot + 1);
+    }
+    return nullptr;
+  }
+
+  template <class V, class Get>
+  std::optional<V> typed(std::string_view key, std::string_view wanted, Get get) const {
+    const auto* value = find(key);
+    if (value == nullptr || value->isNull()) return std::nullopt;
+    if (const auto* typedValue = get(*value)) return *typedValue;
+    wrongType(key, *value, wanted);
+  }
+
+  [[noreturn]] void wrongType(std::string_view key, const ConfigValue& value, std::string_view wanted) const {
+    throw ConfigError("Invalid type in config for key '" + fullKey(key) + "' in '" + context_ + "', got " +
+                          std::string(value.typeName()) + ", wanted " + std::string(wanted),
+                      fullKey(key));
+  }
+
+  std::shared_ptr<const ConfigValue> data_;
+  const ConfigValue* root_;
+  std::string context_;
+  std::string prefix_;
+};
+
+}  // namespace rigging

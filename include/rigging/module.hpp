@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The rigging Authors
+// Backend modules: extend exactly one plugin through its extension points; always initialize before it.
+#pragma once
+
+#include <rigging/deps.hpp>
+#include <rigging/detail/id.hpp>
+#include <rigging/plugin.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace rigging {
+
+/// What a module's register callback receives.
+class ModuleRegistrationPoints : public detail::RegistrationPoints {
+ public:
+  /// Registers the module's init: `fn` receives the deps (services and extension points of its plugin, or of
+  /// sibling modules) as references, in order.
+  template <class... Refs, class Fn>
+  void registerInit(const Deps<Refs...>& initDeps, Fn fn) {
+    addInit(detail::makeInit(initDeps, std::move(fn)));
+  }
+};
+
+namespace detail {
+class ModuleImpl {
+ public:
+  ModuleImpl(std::string_view plugin, std::string_view module,
+             std::function<void(ModuleRegistrationPoints&)> reg)
+      : pluginId(plugin), moduleId(module), registerFn(std::move(reg)) {}
+  std::string pluginId;
+  std::string moduleId;
+  std::function<void(ModuleRegistrationPoints&)> registerFn;
+};
+}  // namespace detail
+
+/// A backend module; add it to a backend.
+class BackendModule {
+ public:
+  explicit BackendModule(std::shared_ptr<const detail::ModuleImpl> impl) : impl_(std::move(impl)) {}
+  [[nodiscard]] std::string_view pluginId() const noexcept { return impl_->pluginId; }
+  [[nodiscard]] std::string_view moduleId() const noexcept { return impl_->moduleId; }
+  [[nodiscard]] const std::shared_ptr<const detail::ModuleImpl>& impl() const noexcept { return impl_; }
+
+ private:
+  std::shared_ptr<const detail::ModuleImpl> impl_;
+};
+
+/// Creates a module of plugin `pluginId`. Throws InvalidIdError if either id breaks the id rule.
+///
+///     inline const auto githubModule = createBackendModule("catalog", "github", [](ModuleRegistrationPoints&
+///     env) {
+///       env.registerInit(deps(processingExtensionPoint), [](ProcessingExtensionPoint& ext) { ext.add(...);
+///       });
+///     });
+template <class Fn>
+  requires std::is_invocable_v<const Fn&, ModuleRegistrationPoints&>
+[[nodiscard]] BackendModule createBackendModule(std::string_view pluginId, std::string_view moduleId,
+                                                Fn registerFn) {
+  detail::checkId("plugin", pluginId);
+  detail::checkId("module", moduleId);
+  return BackendModule(std::make_shared<const detail::ModuleImpl>(pluginId, moduleId, std::move(registerFn)));
+}
+
+}  // namespace rigging

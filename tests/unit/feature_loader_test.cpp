@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tests of feature loaders: root deps created first and alone, precedence, and the errors they can cause.
+#include "support/catch.hpp"
+#include "support/services.hpp"
+
+#include <rigging/create_backend.hpp>
+#include <rigging/feature_loader.hpp>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace rigging;
+using namespace rigging::test;
+
+namespace {
+
+template <class DepsT, class Fn>
+BackendPlugin pluginWith(std::string_view id, DepsT initDeps, Fn fn) {
+  return createBackendPlugin(
+      id, [initDeps, fn](PluginRegistrationPoints& env) { env.registerInit(initDeps, fn); });
+}
+
+const auto flags = createServiceRef<Named, RootScope>("test.flags");
+const auto other = createServiceRef<Named, RootScope>("test.other");
+const auto greeting = createServiceRef<Named>("test.greeting");
+
+std::vector<Problem> problemsOf(Backend& backend) {
+  try {
+    backend.start();
+  } catch (const ValidationError& e) {
+    return e.problems();
+  }
+  FAIL("start() must throw a ValidationError");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("feature loader: enables features from config, creating only the root services it needs",
+          "[feature_loader]") {
+  std::vector<std::string> log;
+  auto backend = createBackend();
+  backend.add(rootConfigServiceFactory({ConfigObject{{"plugins", ConfigArray{"catalog"}}}}));
+  backend.add(createServiceFactory(other, deps(), [&] {
+    log.push_back("other");
+    return Named("other");
+  }));
+  backend.add(createBackendFeatureLoader(deps(coreServices::rootConfig), [&](RootConfigService& config) {
+    log.push_back("loader");
+    std::vector<BackendFeature> features;
+    for (const auto& id : config.getStringArray("plugins")) {
+      features.emplace_back(pluginWith(id, deps(), [&log, id] { log.push_back(id); }));
+    }
+    return features;
+  }));
+  backend.start();
+  CHECK(log == std::vector<std::string>{"loader", "other", "catalog"});
+}
+
+TEST_CASE("feature loader: an added factory wins over a loader's, silently", "[feature_loader]") {
+  std::string got;
+  auto backend = createBackend();
+  backend.add(createBackendFeatureLoader(deps(), [] {
+    return std::vector<BackendFeature>{
+        createServiceFactory(greeting, deps(), [] { return Named("loader"); })};
+  }));
+  backend.add(createServiceFactory(greeting, deps(), [] { return Named("added"); }));
+  backend.add(pluginWith("p", deps(greeting), [&](Named& n) { got = n.name; }));
+  backend.start();
+  CHECK(got == "added");
+}
+
+TEST_CASE("feature loader: a loader's factory wins over a default one", "[feature_loader]") {
+  std::string got;
+  auto backend =
+      createSpecializedBackend(createServiceFactory(greeting, deps(), [] { return Named("default"); }));
+  backend.add(createBackendFeatureLoader(deps(), [] {
+    return std::vector<BackendFeature>{
+        createServiceFactory(greeting, deps(), [] { return Named("loader"); })};
+  }));
+  backend.add(pluginWith("p", deps(greeting), [&](Named& n) { got = n.name; }));
+  backend.start();
+  CHECK(got == "loader");
+}
+
+TEST_CASE("feature loader: loaders may yield loaders, plugins and modules", "[feature_loader]") {
+  std::vector<std::string> log;
+  auto backend = createBackend();
+  backend.add(createBackendFeatureLoader(deps(), [&] {
+    return std::vector<BackendFeature>{
+        createBackendFeatureLoader(deps(),
+                                   [&] {
+                                     return std::vector<BackendFeature>{
+                                         pluginWith("inner", deps(), [&] { log.push_back("inner"); })};
+                                   }),
+        createBackendModule("inner", "mod", [&](ModuleRegistrationPoints& env) {
+          env.registerInit(deps(), [&] { log.push_back("inner.mod"); });
+        })};
+  }));
+  backend.start();
+  CHECK(log == std::vector<std::string>{"inner.mod", "inner"});
+}
+
+TEST_CASE("feature loader: two loaders providing one service is a duplicate",
+          "[feature_loader][validation]") {
+  auto loader = [] {
+    return createBackendFeatureLoader(deps(), [] {
+      return std::vector<BackendFeature>{createServiceFactory(greeting, deps(), [] { return Named("x"); })};
+    });
+  };
+  auto backend = createBackend();
+  backend.add(loader());
+  backend.add(loader());
+  const auto problems = problemsOf(backend);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].kind == Problem::Kind::duplicate_factory);
+  CHECK_THAT(problems[0].message, Catch::Contains("provided for 'test.greeting' by feature loaders"));
+}
+
+TEST_CASE("feature loader: replacing a service a loader already used is rejected",
+          "[feature_loader][validation]") {
+  Counted::reset();
+  const auto used = createServiceRef<Counted, RootScope>("test.used");
+  auto loaderReplacingUsed = [used] {
+    return createBackendFeatureLoader(deps(used), [used](Counted&) {
+      return std::vector<BackendFeature>{
+          createServiceFactory(used, deps(), [] { return Counted("from loader"); })};
+    });
+  };
+  SECTION("an added factory wins, so the loader's factory is ignored") {
+    auto backend = createBackend();
+    backend.add(createServiceFactory(used, deps(), [] { return Counted("added"); }));
+    backend.add(loaderReplacingUsed());
+    backend.start();
+    CHECK(Counted::names == std::vector<std::string>{"added"});
+  }
+  SECTION("a default factory would be replaced after its instance was made for the loader") {
+    auto backend =
+        createSpecializedBackend(createServiceFactory(used, deps(), [] { return Counted("default"); }));
+    backend.add(loaderReplacingUsed());
+    const auto problems = problemsOf(backend);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].kind == Problem::Kind::replaced_after_instantiation);
+    CHECK_THAT(problems[0].message,
+               Catch::Contains("Unable to set service factory with id 'test.used', service has "
+                               "already been instantiated"));
+  }
+  CHECK(Counted::live == 0);
+}
+
+TEST_CASE("feature loader: its missing deps are reported, naming the loader",
+          "[feature_loader][validation]") {
+  const auto absent = createServiceRef<Named, RootScope>("test.absent");
+  bool ran = false;
+  auto backend = createBackend();
+  backend.add(createBackendFeatureLoader(deps(absent), [&](Named&) {
+    ran = true;
+    return std::vector<BackendFeature>{};
+  }));
+  const auto problems = problemsOf(backend);
+  CHECK_FALSE(ran);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].kind == Problem::Kind::missing_dependency);
+  CHECK(problems[0].neededBy == std::vector<std::string>{"feature loader #1"});
+}
+
+TEST_CASE("feature loader: a loader that depends on a plugin-scoped service at run time is rejected",
+          "[feature_loader][validation]") {
+  // The ref the loader holds says root; the factory added for the same id says plugin.
+  const auto declaredRoot = createServiceRef<Named, RootScope>("test.shared");
+  const auto providedPlugin = createServiceRef<Named>("test.shared");
+  auto backend = createBackend();
+  backend.add(createServiceFactory(providedPlugin, deps(), [] { return Named("p"); }));
+  backend.add(
+      createBackendFeatureLoader(deps(declaredRoot), [](Named&) { return std::vector<BackendFeature>{}; }));
+  const auto problems = problemsOf(backend);
+  CHECK(std::any_of(problems.begin(), problems.end(), [](const Problem& p) {
+    return p.message.find("Feature loader #1 depends on plugin-scoped service 'test.shared'") !=
+           std::string::npos;
+  }));
+}
+
+TEST_CASE("feature loader: a throwing loader unwinds what it needed", "[feature_loader]") {
+  Counted::reset();
+  const auto used = createServiceRef<Counted, RootScope>("test.used");
+  auto backend = createBackend();
+  backend.add(createServiceFactory(used, deps(), [] { return Counted("used"); }));
+  backend.add(createBackendFeatureLoader(deps(used), [](Counted&) -> std::vector<BackendFeature> {
+    throw std::runtime_error("no features today");
+  }));
+  CHECK_THROWS_WITH(backend.start(), "Feature loader #1 threw an error: no features today");
+  CHECK(Counted::live == 0);
+}

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tests of the start and stop sequence: boot-failure policy, the start-up result, lifecycle hooks, unwinding.
+#include "support/catch.hpp"
+#include "support/services.hpp"
+
+#include <rigging/create_backend.hpp>
+#include <rigging/startup_result.hpp>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace rigging;
+using namespace rigging::test;
+
+namespace {
+
+template <class DepsT, class Fn>
+BackendPlugin pluginWith(std::string_view id, DepsT initDeps, Fn fn) {
+  return createBackendPlugin(
+      id, [initDeps, fn](PluginRegistrationPoints& env) { env.registerInit(initDeps, fn); });
+}
+
+template <class DepsT, class Fn>
+BackendModule moduleWith(std::string_view pluginId, std::string_view moduleId, DepsT initDeps, Fn fn) {
+  return createBackendModule(
+      pluginId, moduleId, [initDeps, fn](ModuleRegistrationPoints& env) { env.registerInit(initDeps, fn); });
+}
+
+// The config of the seeds' backend.startup section.
+auto startupConfig(ConfigObject startup) {
+  return rootConfigServiceFactory({ConfigObject{{"backend", ConfigObject{{"startup", std::move(startup)}}}}});
+}
+
+const auto perPlugin = createServiceRef<Counted>("test.perPlugin");
+
+// A plugin that uses a per-plugin service and records its lifecycle in `log`.
+BackendPlugin recordingPlugin(std::string_view id, std::vector<std::string>& log, bool fails = false) {
+  return pluginWith(id, deps(coreServices::lifecycle, perPlugin),
+                    [&log, id = std::string(id), fails](LifecycleService& lifecycle, Counted&) {
+                      lifecycle.addStartupHook([&log, id] { log.push_back(id + ":startup"); });
+                      lifecycle.addShutdownHook([&log, id] { log.push_back(id + ":shutdown"); });
+                      log.push_back(id + ":init");
+                      if (fails) throw std::runtime_error(id + " cannot start");
+                    });
+}
+
+auto perPluginFactory() {
+  return createServiceFactory(perPlugin, deps(coreServices::pluginMetadata),
+                              [](PluginMetadataService& m) { return Counted(m.getId()); });
+}
+
+}  // namespace
+
+TEST_CASE("startup: with 'continue', a failing plugin lets the others start and is recorded", "[startup]") {
+  Counted::reset();
+  std::vector<std::string> log;
+  auto backend = createBackend();
+  backend.add(startupConfig({{"default", ConfigObject{{"onPluginBootFailure", "continue"}}}}));
+  backend.add(perPluginFactory());
+  backend.add(recordingPlugin("p", log, true));
+  backend.add(recordingPlugin("q", log));
+  const auto& result = backend.start();
+  CHECK(result.ok());
+  REQUIRE(result.plugins.size() == 2);
+  CHECK(result.plugins[0].pluginId == "p");
+  CHECK(result.plugins[0].status == StartupStatus::failed);
+  REQUIRE(result.plugins[0].failure.has_value());
+  CHECK(result.plugins[0].failure->allowed);
+  CHECK(result.plugins[0].failure->message == "p cannot start");
+  CHECK(result.plugins[1].status == StartupStatus::ok);
+  CHECK(log == std::vector<std::string>{"p:init", "q:init", "q:startup"});
+  backend.stop();
+  CHECK(log.back() ==
+        "p:shutdown");  // hooks a failed plugin registered still run at stop, last started first
+  CHECK(Counted::live == 0);
+}
+
+TEST_CASE("startup: with 'abort', start() throws after the others finished, having unwound them",
+          "[startup]") {
+  Counted::reset();
+  std::vector<std::string> log;
+  bool rootStartup = false;
+  std::vector<std::string> rootPhases;
+  auto backend = createBackend();
+  backend.add(perPluginFactory());
+  backend.add(recordingPlugin("p", log, true));
+  backend.add(recordingPlugin("q", log));
+  backend.add(pluginWith("r", deps(coreServices::rootLifecycle), [&](RootLifecycleService& root) {
+    root.addStartupHook([&] { rootStartup = true; });
+    root.addBeforeShutdownHook([&] { rootPhases.push_back("before-shutdown"); });
+    root.addShutdownHook([&] { rootPhases.push_back("shutdown:" + std::to_string(Counted::live)); });
+  }));
+  try {
+    backend.start();
+    FAIL("start() must throw");
+  } catch (const BackendStartupError& e) {
+    CHECK(std::string(e.what()) ==
+          "Backend startup failed due to the following errors:\n  Plugin 'p' startup failed; caused by p "
+          "cannot "
+          "start");
+    CHECK(e.result().plugin("q")->status == StartupStatus::ok);
+    CHECK(e.result().plugin("r")->status == StartupStatus::ok);
+    CHECK_FALSE(e.result().ok());
+  }
+  // q finished (and its startup hooks ran) before the unwinding ran its shutdown hooks.
+  CHECK(log == std::vector<std::string>{"p:init", "q:init", "q:startup", "q:shutdown", "p:shutdown"});
+  CHECK_FALSE(rootStartup);  // root startup hooks only when start-up succeeded
+  // Root shutdown hooks run after the plugins' and before any instance is destroyed.
+  CHECK(rootPhases == std::vector<std::string>{"before-shutdown", "shutdown:2"});
+  CHECK(Counted::live == 0);
+  backend.stop();  // already unwound: nothing to do
+  CHECK(log.size() == 5);
+  CHECK_THROWS_MATCHES(backend.start(), BackendStateError, Catch::Message("Backend has already stopped"));
+}
+
+TEST_CASE("startup: the policy is read per plugin and per module", "[startup]") {
+  const ConfigObject optional{{"onPluginModuleBootFailure", "continue"}};
+  const ConfigObject flakyConfig{{"onPluginBootFailure", "continue"},
+                                 {"modules", ConfigObject{{"optional", optional}}}};
+  auto config = startupConfig({
+      {"default", ConfigObject{{"onPluginBootFailure", "abort"}, {"onPluginModuleBootFailure", "abort"}}},
+      {"plugins", ConfigObject{{"flaky", flakyConfig}}},
+  });
+  std::vector<std::string> ran;
+  auto backend = createBackend();
+  backend.add(config);
+  backend.add(pluginWith("flaky", deps(), [&] {
+    ran.push_back("flaky");
+    throw std::runtime_error("flaky failed");
+  }));
+  backend.add(moduleWith("flaky", "optional", deps(), [&] {
+    ran.push_back("optional");
+    throw std::runtime_error("optional failed");
+  }));
+  backend.add(moduleWith("flaky", "sibling", deps(), [&] { ran.push_back("sibling"); }));
+  backend.add(pluginWith("solid", deps(), [&] { ran.push_back("solid"); }));
+  const auto& result = backend.start();
+  CHECK(result.ok());
+  // A failed module never stops its siblings or its plugin's init from running.
+  CHECK(ran == std::vector<std::string>{"optional", "sibling", "flaky", "solid"});
+  const auto* flaky = result.plugin("flaky");
+  REQUIRE(flaky != nullptr);
+  CHECK(flaky->module("optional")->status == StartupStatus::failed);
+  CHECK(flaky->module("optional")->failure->allowed);
+  CHECK(flaky->module("sibling")->status == StartupStatus::ok);
+  CHECK(flaky->failure->allowed);
+}
+
+TEST_CASE("startup: a module failure aborts by default and names the module", "[startup]") {
+  auto backend = createBackend();
+  backend.add(pluginWith("catalog", deps(), [] {}));
+  backend.add(moduleWith("catalog", "github", deps(), [] { throw std::runtime_error("bad token"); }));
+  try {
+    backend.start();
+    FAIL("start() must throw");
+  } catch (const BackendStartupError& e) {
+    CHECK(std::string(e.what()) ==
+          "Backend startup failed due to the following errors:\n  Module 'github' for plugin "
+          "'catalog' startup failed; caused by bad token");
+    CHECK(e.result().plugin("catalog")->status == StartupStatus::ok);
+  }
+}
+
+TEST_CASE("startup: an invalid policy value is a validation error naming the key", "[startup]") {
+  bool ran = false;
+  auto backend = createBackend();
+  backend.add(startupConfig({{"default", ConfigObject{{"onPluginBootFailure", "ignore"}}}}));
+  backend.add(pluginWith("p", deps(), [&] { ran = true; }));
+  try {
+    backend.start();
+    FAIL("start() must throw");
+  } catch (const ValidationError& e) {
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].kind == Problem::Kind::invalid_config);
+    CHECK(e.problems()[0].message ==
+          "Invalid value 'ignore' for config key "
+          "'backend.startup.default.onPluginBootFailure'; use 'abort' or 'continue'");
+  }
+  CHECK_FALSE(ran);
+}
+
+TEST_CASE("startup: stop runs before-shutdown, plugin shutdown and root shutdown hooks, then destroys",
+          "[startup][lifecycle]") {
+  Counted::reset();
+  std::vector<std::string> log;
+  auto backend = createBackend();
+  backend.add(perPluginFactory());
+  backend.add(recordingPlugin("a", log));
+  backend.add(recordingPlugin("b", log));
+  backend.add(pluginWith("root-user", deps(coreServices::rootLifecycle), [&](RootLifecycleService& root) {
+    root.addStartupHook([&] { log.push_back("root:startup"); });
+    root.addBeforeShutdownHook([&] { log.push_back("root:before-shutdown"); });
+    root.addShutdownHook([&] { log.push_back("root:shutdown"); });
+  }));
+  backend.start();
+  CHECK(log == std::vector<std::string>{"a:init", "a:startup", "b:init", "b:startup", "root:startup"});
+  log.clear();
+  backend.stop();
+  CHECK(log == std::vector<std::string>{"root:before-shutdown", "b:shutdown", "a:shutdown", "root:shutdown"});
+  CHECK(Counted::destroyed == std::vector<std::string>{"b", "a"});
+  backend.stop();
+  CHECK(log.size() == 4);
+}
+
+TEST_CASE("startup: a throwing shutdown hook does not stop the others", "[startup][lifecycle]") {
+  std::vector<std::string> log;
+  auto backend = createBackend();
+  backend.add(pluginWith("p", deps(coreServices::lifecycle), [&](LifecycleService& lifecycle) {
+    lifecycle.addShutdownHook([&] { log.push_back("first"); });
+    lifecycle.addShutdownHook([] { throw std::runtime_error("hook failed"); }, {"flaky hook"});
+    lifecycle.addShutdownHook([&] { log.push_back("third"); });
+  }));
+  backend.add(pluginWith("q", deps(coreServices::lifecycle), [&](LifecycleService& lifecycle) {
+    lifecycle.addShutdownHook([&] { log.push_back("q"); });
+  }));
+  backend.start();
+  backend.stop();
+  CHECK(log == std::vector<std::string>{"q", "first", "third"});
+}
+
+TEST_CASE("startup: the result lists every plugin with its time", "[startup]") {
+  auto backend = createBackend();
+  backend.add(pluginWith("a", deps(), [] {}));
+  backend.add(moduleWith("a", "m", deps(), [] {}));
+  backend.add(pluginWith("b", deps(), [] {}));
+  const auto& result = backend.start();
+  REQUIRE(result.plugins.size() == 2);
+  CHECK(result.plugins[0].pluginId == "a");
+  CHECK(result.plugins[0].modules.size() == 1);
+  CHECK(result.plugins[0].duration.count() >= 0);
+  CHECK(result.plugins[0].duration >= result.plugins[0].modules[0].duration);
+  CHECK(result.duration >= result.plugins[0].duration);
+  CHECK(&backend.startupResult() == &result);
+}
+
+TEST_CASE("startup: plugin-scoped services with 'always' are created for every plugin before its modules",
+          "[startup][initialization]") {
+  Counted::reset();
+  const auto always = createServiceRef<Counted>("test.always");
+  auto backend = createBackend();
+  backend.add(createServiceFactory(
+      always, deps(coreServices::pluginMetadata),
+      [](PluginMetadataService& m) { return Counted("always:" + std::string(m.getId())); },
+      Initialization::always));
+  backend.add(pluginWith("a", deps(), [] { Counted::names.emplace_back("a:init"); }));
+  backend.add(moduleWith("a", "m", deps(), [] { Counted::names.emplace_back("a.m:init"); }));
+  backend.add(pluginWith("b", deps(), [] {}));
+  backend.start();
+  CHECK(Counted::names == std::vector<std::string>{"always:a", "a.m:init", "a:init", "always:b"});
+}
