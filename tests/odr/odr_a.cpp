@@ -1,14 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright The rigging Authors
-// Translation unit A of the ODR test. It and odr_b.cpp both include the umbrella, so a header that
-// defines a non-inline function or variable makes the link of rigging_tests fail with a multiple definition.
+// One of two translation units that instantiate the same rigging templates; linked into one binary.
 #include "odr/odr.hpp"
 
 #include <rigging/rigging.hpp>
 
+#include <string>
+
 namespace rigging_odr {
 
-// Extend both files alike with uses of the public templates, so both instantiate the same specialisations.
-int versionSeenByA() { return RIGGING_VERSION; }
+Seen seenByA() {
+  std::string name;
+  auto backend = rigging::createBackend();
+  backend.add(sharedFactory);
+  backend.add(rigging::createBackendPlugin("odr-a", [&name](rigging::PluginRegistrationPoints& env) {
+    env.registerInit(rigging::deps(sharedRef), [&name](Shared& shared) { name = shared.name(); });
+  }));
+  backend.start();
+  return {rigging::detail::typeKey<Shared>(), sharedRef.info().get(), name};
+}
 
 }  // namespace rigging_odr
