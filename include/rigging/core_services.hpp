@@ -8,14 +8,91 @@
 
 #include <rigging/service_ref.hpp>
 
+#include <fmt/format.h>
+
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rigging {
+
+/// How important a log record is, most important first.
+enum class LogLevel : unsigned char { error, warn, info, debug };
+
+/// Structured fields of a log record, in order: `{{"plugin", "catalog"}, {"entity", "component:a"}}`.
+using LogFields = std::vector<std::pair<std::string, std::string>>;
+
+/// Logging. Messages are fmt format strings checked at compile time: `logger.info("started {} plugins", n)`.
+/// Fields attach structured data: `logger.info({{"entity", ref}}, "refreshed {}", ref)`.
+class LoggerService {
+ public:
+  virtual ~LoggerService() = default;
+
+  /// Writes one record; `fields` come after the logger's own fields. Implementations must be thread-safe.
+  virtual void log(LogLevel level, std::string_view message, const LogFields& fields) = 0;
+  /// Whether records of `level` are written; formatting is skipped when not.
+  [[nodiscard]] virtual bool enabled(LogLevel level) const noexcept = 0;
+  /// A logger that adds `fields` to every record (the plugin logger is the root logger's child with
+  /// `{"plugin", id}`).
+  [[nodiscard]] virtual std::shared_ptr<LoggerService> child(LogFields fields) = 0;
+
+  template <class... Args>
+  void error(fmt::format_string<Args...> format, Args&&... args) {
+    write(LogLevel::error, {}, format, std::forward<Args>(args)...);
+  }
+  template <class... Args>
+  void error(const LogFields& fields, fmt::format_string<Args...> format, Args&&... args) {
+    write(LogLevel::error, fields, format, std::forward<Args>(args)...);
+  }
+  template <class... Args>
+  void warn(fmt::format_string<Args...> format, Args&&... args) {
+    write(LogLevel::warn, {}, format, std::forward<Args>(args)...);
+  }
+  template <class... Args>
+  void warn(const LogFields& fields, fmt::format_string<Args...> format, Args&&... args) {
+    write(LogLevel::warn, fields, format, std::forward<Args>(args)...);
+  }
+  template <class... Args>
+  void info(fmt::format_string<Args...> format, Args&&... args) {
+    write(LogLevel::info, {}, format, std::forward<Args>(args)...);
+  }
+  template <class... Args>
+  void info(const LogFields& fields, fmt::format_string<Args...> format, Args&&... args) {
+    write(LogLevel::info, fields, format, std::forward<Args>(args)...);
+  }
+  template <class... Args>
+  void debug(fmt::format_string<Args...> format, Args&&... args) {
+    write(LogLevel::debug, {}, format, std::forward<Args>(args)...);
+  }
+  template <class... Args>
+  void debug(const LogFields& fields, fmt::format_string<Args...> format, Args&&... args) {
+    write(LogLevel::debug, fields, format, std::forward<Args>(args)...);
+  }
+
+ protected:
+  LoggerService() = default;
+  LoggerService(const LoggerService&) = default;
+  LoggerService& operator=(const LoggerService&) = default;
+
+ private:
+  template <class... Args>
+  void write(LogLevel level, const LogFields& fields, fmt::format_string<Args...> format, Args&&... args) {
+    if (!enabled(level)) return;
+    log(level, fmt::vformat(format, fmt::make_format_args(args...)), fields);
+  }
+};
+
+/// The backend-wide logger that plugin loggers derive from; root-scoped services log through it.
+class RootLoggerService : public LoggerService {
+ protected:
+  RootLoggerService() = default;
+  RootLoggerService(const RootLoggerService&) = default;
+  RootLoggerService& operator=(const RootLoggerService&) = default;
+};
 
 /// Tells a plugin-scoped service which plugin it is being created for. Built in; cannot be overridden.
 class PluginMetadataService {
@@ -133,6 +210,10 @@ inline const auto pluginMetadata = createServiceRef<PluginMetadataService>("core
 inline const auto rootLifecycle = createServiceRef<RootLifecycleService, RootScope>("core.rootLifecycle");
 /// `core.lifecycle`: the plugin's lifecycle hooks (plugin-scoped; modules share their plugin's).
 inline const auto lifecycle = createServiceRef<LifecycleService>("core.lifecycle");
+/// `core.rootLogger`: the backend-wide logger (root-scoped).
+inline const auto rootLogger = createServiceRef<RootLoggerService, RootScope>("core.rootLogger");
+/// `core.logger`: the plugin's logger, tagged with the plugin id (plugin-scoped).
+inline const auto logger = createServiceRef<LoggerService>("core.logger");
 /// `core.rootConfig`: the backend's configuration (root-scoped).
 inline const auto rootConfig = createServiceRef<RootConfigService, RootScope>("core.rootConfig");
 

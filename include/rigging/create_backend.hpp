@@ -7,20 +7,34 @@
 #include <rigging/core_services.hpp>
 #include <rigging/defaults/lifecycle.hpp>
 #include <rigging/defaults/root_config.hpp>
+#include <rigging/defaults/root_logger.hpp>
 #include <rigging/service_factory.hpp>
 
+#include <exception>
 #include <memory>
+#include <string>
+#include <string_view>
 
 namespace rigging {
 
-/// The default `core.rootLifecycle` factory.
-inline const auto rootLifecycleServiceFactory = createServiceFactory(
-    coreServices::rootLifecycle, deps(), [] { return std::make_unique<DefaultRootLifecycleService>(); });
-
-/// The default `core.lifecycle` factory: hooks are labelled with the plugin id.
-inline const auto lifecycleServiceFactory = createServiceFactory(
-    coreServices::lifecycle, deps(coreServices::pluginMetadata),
-    [](PluginMetadataService& plugin) { return std::make_unique<DefaultLifecycleService>(plugin.getId()); });
+namespace detail {
+// Failing hooks are logged with the hook's phase and label; the logger adds the plugin id.
+inline HookFailureHandler logHookFailures(LoggerService& logger) {
+  return [&logger](std::string_view owner, std::string_view phase, std::string_view label,
+                   std::exception_ptr error) {
+    std::string what = "an unknown exception";
+    try {
+      std::rethrow_exception(std::move(error));
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    logger.error({{"hook", std::string(label)}, {"phase", std::string(phase)}},
+                 "{} hook{}{} of {} failed: {}", phase, label.empty() ? "" : " ",
+                 label.empty() ? std::string() : "'" + std::string(label) + "'", owner, what);
+  };
+}
+}  // namespace detail
 
 /// Options of the default `core.rootConfig` factory.
 struct RootConfigFactoryOptions {
@@ -36,10 +50,38 @@ inline const auto rootConfigServiceFactory = createServiceFactory([](RootConfigF
   });
 });
 
+/// The default `core.rootLogger` factory: text on standard error unless `backend.logging.format` is `json`;
+/// `rootLoggerServiceFactory({.sink = ...})` sends lines elsewhere.
+inline const auto rootLoggerServiceFactory = createServiceFactory([](RootLoggerOptions options) {
+  return createServiceFactory(
+      coreServices::rootLogger, deps(coreServices::rootConfig),
+      [options](RootConfigService& config) { return DefaultRootLogger::fromConfig(config, options); });
+});
+
+/// The default `core.logger` factory: the root logger's child tagged with the plugin id.
+inline const auto loggerServiceFactory =
+    createServiceFactory(coreServices::logger, deps(coreServices::rootLogger, coreServices::pluginMetadata),
+                         [](RootLoggerService& root, PluginMetadataService& plugin) {
+                           return root.child({{"plugin", std::string(plugin.getId())}});
+                         });
+
+/// The default `core.rootLifecycle` factory; failing hooks are logged.
+inline const auto rootLifecycleServiceFactory = createServiceFactory(
+    coreServices::rootLifecycle, deps(coreServices::rootLogger), [](RootLoggerService& logger) {
+      return std::make_unique<DefaultRootLifecycleService>(detail::logHookFailures(logger));
+    });
+
+/// The default `core.lifecycle` factory; failing hooks are logged with the plugin id.
+inline const auto lifecycleServiceFactory = createServiceFactory(
+    coreServices::lifecycle, deps(coreServices::logger, coreServices::pluginMetadata),
+    [](LoggerService& logger, PluginMetadataService& plugin) {
+      return std::make_unique<DefaultLifecycleService>(plugin.getId(), detail::logHookFailures(logger));
+    });
+
 /// Creates a backend with the default core services. `core.pluginMetadata` is built into every backend.
 [[nodiscard]] inline Backend createBackend() {
-  return createSpecializedBackend(rootLifecycleServiceFactory, lifecycleServiceFactory,
-                                  rootConfigServiceFactory);
+  return createSpecializedBackend(rootConfigServiceFactory, rootLoggerServiceFactory, loggerServiceFactory,
+                                  rootLifecycleServiceFactory, lifecycleServiceFactory);
 }
 
 }  // namespace rigging

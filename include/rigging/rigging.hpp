@@ -8,6 +8,7 @@
 #include <rigging/create_backend.hpp>
 #include <rigging/defaults/lifecycle.hpp>
 #include <rigging/defaults/root_config.hpp>
+#include <rigging/defaults/root_logger.hpp>
 #include <rigging/deps.hpp>
 #include <rigging/errors.hpp>
 #include <rigging/extension_point.hpp>

@@ -26,3 +26,5 @@ rigging_add_compile_fail_test(loader_depends_on_plugin loader_depends_on_plugin.
   "rigging: a feature loader can only depend on root-scoped services")
 rigging_add_compile_fail_test(extension_point_wrong_type extension_point_wrong_type.cpp
   "rigging: the implementation of an extension point must derive from the ExtensionPoint's type")
+# fmt checks log messages at compile time; its own words name the problem.
+rigging_add_compile_fail_test(logger_format_mismatch logger_format_mismatch.cpp "argument not found")

@@ -15,6 +15,7 @@
 #include <rigging/detail/callable.hpp>
 #include <rigging/detail/factory_impl.hpp>
 #include <rigging/detail/graph.hpp>
+#include <rigging/detail/startup_report.hpp>
 #include <rigging/errors.hpp>
 #include <rigging/feature_loader.hpp>
 #include <rigging/module.hpp>
@@ -105,11 +106,9 @@ class Engine {
       if (!problems.empty()) throw ValidationError(withoutRepeats(std::move(problems)));
       createRootServices();  // (5)
       readBootFailurePolicy();
-      for (std::uint32_t p = 0; p < plugins_.size(); ++p) {  // (6)
-        if (plugins_[p]->impl) startPlugin(*plugins_[p]);
-      }
-      reportAbsentPlugins();
+      startPlugins();  // (6)
       result_.duration = std::chrono::steady_clock::now() - began;
+      if (auto* logger = rootLogger()) logCompletion(*logger, result_);
       if (!result_.ok()) throw BackendStartupError(result_);
       if (auto* lifecycle = rootLifecycle()) lifecycle->startup();  // (7)
     } catch (...) {
@@ -144,6 +143,9 @@ class Engine {
   }
 
   [[nodiscard]] const StartupResult& result() const noexcept { return result_; }
+
+  /// The start-up report's progress lines come after 1, 2, 3, 5, ... of these units (a second by default).
+  void setProgressUnit(std::chrono::milliseconds unit) noexcept { progressUnit_ = unit; }
 
   /// The instance of `ref` for `pluginId` (ignored for root services), created on first use; for tools and
   /// the testing utilities. Only valid after start().
@@ -963,6 +965,46 @@ class Engine {
 
   // ---- (6) plugins ----
 
+  void startPlugins() {
+    LoggerService* logger = rootLogger();
+    std::vector<std::string> ids;
+    for (const auto& plugin : plugins_) {
+      if (plugin->impl) ids.push_back(plugin->id);
+    }
+    if (logger != nullptr) {
+      logger->info({{"type", "initialization"}}, "Plugin initialization started: {}",
+                   ids.empty() ? std::string("no plugins") : quoteAll(ids));
+    }
+    {
+      std::optional<ProgressReporter> progress;
+      if (logger != nullptr && !ids.empty()) progress.emplace(*logger, progressUnit_, ids);
+      for (auto& plugin : plugins_) {
+        if (!plugin->impl) continue;
+        startPlugin(*plugin);
+        if (progress) progress->done(plugin->id);
+      }
+    }
+    reportAbsentPlugins();
+    if (logger == nullptr) return;
+    for (const auto& plugin : result_.plugins) {
+      for (const auto& module : plugin.modules) {
+        if (module.failure) {
+          logger->error({{"plugin", plugin.pluginId}, {"module", module.moduleId}},
+                        "Module '{}' for plugin '{}' startup failed; caused by {}", module.moduleId,
+                        plugin.pluginId, module.failure->message);
+        } else if (module.status == StartupStatus::skipped && plugin.status == StartupStatus::skipped) {
+          logger->warn({{"plugin", plugin.pluginId}, {"module", module.moduleId}},
+                       "Module '{}' for plugin '{}' was not started: the plugin is not installed",
+                       module.moduleId, plugin.pluginId);
+        }
+      }
+      if (plugin.failure) {
+        logger->error({{"plugin", plugin.pluginId}}, "Plugin '{}' startup failed; caused by {}",
+                      plugin.pluginId, plugin.failure->message);
+      }
+    }
+  }
+
   void startPlugin(Plugin& plugin) {
     const auto began = std::chrono::steady_clock::now();
     PluginStartupResult result{plugin.id, StartupStatus::ok, {}, std::nullopt, {}};
@@ -1071,6 +1113,10 @@ class Engine {
   [[nodiscard]] void* instanceOf(const std::string& id) const {
     const auto found = byId_.find(id);
     return found == byId_.end() ? nullptr : services_[found->second].rootInstance;
+  }
+
+  [[nodiscard]] LoggerService* rootLogger() const {
+    return static_cast<RootLoggerService*>(instanceOf(coreServices::rootLogger.info()->id));
   }
 
   [[nodiscard]] RootLifecycleService* rootLifecycle() const {
@@ -1238,6 +1284,7 @@ class Engine {
   std::unordered_map<std::string, ExtensionPointOwner> extensionPoints_;
 
   StartupResult result_;
+  std::chrono::milliseconds progressUnit_{1000};
   std::pmr::monotonic_buffer_resource arena_;
   std::vector<Created> created_;  // in creation order; destroyed in reverse
   std::vector<void*> args_;

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The rigging Authors
+// The default root logger and its children: one line per record, human-readable text or JSON lines.
+#pragma once
+
+#include <rigging/core_services.hpp>
+#include <rigging/errors.hpp>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace rigging {
+
+/// How the default logger writes records: `text` (the default) or `json` (one JSON object per line).
+enum class LogFormat : unsigned char { text, json };
+
+/// Receives each finished line, without its newline. Called under the logger's lock.
+using LogSink = std::function<void(std::string_view line)>;
+
+/// Options of the default root logger; configuration (`backend.logging.format`, `backend.logging.level`)
+/// overrides format and level when present.
+struct RootLoggerOptions {
+  LogFormat format = LogFormat::text;
+  LogLevel level = LogLevel::info;
+  LogSink sink;  ///< empty: standard error
+};
+
+[[nodiscard]] constexpr std::string_view logLevelName(LogLevel level) noexcept {
+  switch (level) {
+    case LogLevel::error:
+      return "error";
+    case LogLevel::warn:
+      return "warn";
+    case LogLevel::info:
+      return "info";
+    case LogLevel::debug:
+      return "debug";
+  }
+  return "info";
+}
+
+namespace detail {
+
+inline void appendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+/// What a root logger and all its children share: where lines go, and how they look.
+struct LoggerState {
+  LogFormat format;
+  LogLevel level;
+  LogSink sink;
+  std::mutex mutex;
+};
+
+inline std::string renderRecord(const LoggerState& state, LogLevel level, std::string_view message,
+                                const LogFields& own, const LogFields& extra) {
+  const auto now = std::chrono::system_clock::now();
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const std::string timestamp = fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z",
+                                            fmt::gmtime(std::chrono::system_clock::to_time_t(now)), millis);
+  std::string line;
+  if (state.format == LogFormat::json) {
+    line = "{\"timestamp\":\"" + timestamp + "\",\"level\":\"" + std::string(logLevelName(level)) +
+           "\",\"message\":";
+    appendJsonString(line, message);
+    for (const auto* fields : {&own, &extra}) {
+      for (const auto& [key, value] : *fields) {
+        line += ',';
+        appendJsonString(line, key);
+        line += ':';
+        appendJsonString(line, value);
+      }
+    }
+    line += '}';
+  } else {
+    line = fmt::format("{} {:<5} {}", timestamp, logLevelName(level), message);
+    for (const auto* fields : {&own, &extra}) {
+      for (const auto& [key, value] : *fields) line += fmt::format(" {}={}", key, value);
+    }
+  }
+  return line;
+}
+
+template <class Base>
+class BasicLogger : public Base {
+ public:
+  BasicLogger(std::shared_ptr<LoggerState> state, LogFields fields)
+      : state_(std::move(state)), fields_(std::move(fields)) {}
+
+  void log(LogLevel level, std::string_view message, const LogFields& fields) override {
+    if (!enabled(level)) return;
+    const std::string line = renderRecord(*state_, level, message, fields_, fields);
+    const std::lock_guard lock(state_->mutex);
+    if (state_->sink) {
+      state_->sink(line);
+    } else {
+      std::fprintf(stderr, "%s\n", line.c_str());
+    }
+  }
+
+  [[nodiscard]] bool enabled(LogLevel level) const noexcept override { return level <= state_->level; }
+
+  [[nodiscard]] std::shared_ptr<LoggerService> child(LogFields fields) override {
+    LogFields merged = fields_;
+    merged.insert(merged.end(), std::make_move_iterator(fields.begin()),
+                  std::make_move_iterator(fields.end()));
+    return std::make_shared<BasicLogger<LoggerService>>(state_, std::move(merged));
+  }
+
+ private:
+  std::shared_ptr<LoggerState> state_;
+  LogFields fields_;
+};
+
+inline LogLevel parseLogLevel(std::string_view text, std::string_view key) {
+  for (const auto level : {LogLevel::error, LogLevel::warn, LogLevel::info, LogLevel::debug}) {
+    if (text == logLevelName(level)) return level;
+  }
+  throw ConfigError("Invalid value '" + std::string(text) + "' for config key '" + std::string(key) +
+                        "'; use 'error', 'warn', 'info' or 'debug'",
+                    std::string(key));
+}
+
+}  // namespace detail
+
+/// The default `core.rootLogger`.
+class DefaultRootLogger final : public detail::BasicLogger<RootLoggerService> {
+ public:
+  explicit DefaultRootLogger(RootLoggerOptions options = {})
+      : BasicLogger(std::shared_ptr<detail::LoggerState>(
+                        new detail::LoggerState{options.format, options.level, std::move(options.sink), {}}),
+                    {}) {}
+
+  /// The logger the configuration asks for: `backend.logging.format` (`text` or `json`) and
+  /// `backend.logging.level` (`error`, `warn`, `info`, `debug`) override `options`.
+  static std::unique_ptr<DefaultRootLogger> fromConfig(const RootConfigService& config,
+                                                       RootLoggerOptions options) {
+    if (const auto format = config.getOptionalString("backend.logging.format")) {
+      if (*format == "json") {
+        options.format = LogFormat::json;
+      } else if (*format == "text") {
+        options.format = LogFormat::text;
+      } else {
+        throw ConfigError(
+            "Invalid value '" + *format + "' for config key 'backend.logging.format'; use 'text' or 'json'",
+            "backend.logging.format");
+      }
+    }
+    if (const auto level = config.getOptionalString("backend.logging.level")) {
+      options.level = detail::parseLogLevel(*level, "backend.logging.level");
+    }
+    return std::make_unique<DefaultRootLogger>(std::move(options));
+  }
+};
+
+}  // namespace rigging

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tests of the loggers and the start-up report.
+#include "support/catch.hpp"
+
+#include <rigging/create_backend.hpp>
+#include <rigging/defaults/root_logger.hpp>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace rigging;
+
+namespace {
+
+// Collects lines; shared by a logger and the test.
+struct Lines {
+  std::mutex mutex;
+  std::vector<std::string> all;
+  LogSink sink() {
+    return [this](std::string_view line) {
+      const std::lock_guard lock(mutex);
+      all.emplace_back(line);
+    };
+  }
+  [[nodiscard]] std::vector<std::string> containing(std::string_view text) {
+    const std::lock_guard lock(mutex);
+    std::vector<std::string> out;
+    for (const auto& line : all) {
+      if (line.find(text) != std::string::npos) out.push_back(line);
+    }
+    return out;
+  }
+};
+
+template <class DepsT, class Fn>
+BackendPlugin pluginWith(std::string_view id, DepsT initDeps, Fn fn) {
+  return createBackendPlugin(
+      id, [initDeps, fn](PluginRegistrationPoints& env) { env.registerInit(initDeps, fn); });
+}
+
+}  // namespace
+
+TEST_CASE("root logger: text lines carry time, level, message and fields", "[logger]") {
+  Lines lines;
+  DefaultRootLogger logger({LogFormat::text, LogLevel::info, lines.sink()});
+  logger.info({{"entity", "component:a"}}, "refreshed {} entities in {}ms", 3, 1.5);
+  logger.debug("not written: below the level");
+  REQUIRE(lines.all.size() == 1);
+  const auto& line = lines.all[0];
+  CHECK(line.size() > 24);
+  CHECK(line[4] == '-');
+  CHECK(line[23] == 'Z');
+  CHECK(line.substr(24) == " info  refreshed 3 entities in 1.5ms entity=component:a");
+}
+
+TEST_CASE("root logger: JSON lines escape what they must", "[logger]") {
+  Lines lines;
+  DefaultRootLogger logger({LogFormat::json, LogLevel::debug, lines.sink()});
+  logger.child({{"plugin", "catalog"}})->debug({{"path", "C:\\tmp"}}, "said \"hi\"\n{}", '\t');
+  REQUIRE(lines.all.size() == 1);
+  const auto& line = lines.all[0];
+  CHECK(line.rfind("{\"timestamp\":\"", 0) == 0);
+  CHECK_THAT(line,
+             Catch::EndsWith(
+                 R"(","level":"debug","message":"said \"hi\"\n\t","plugin":"catalog","path":"C:\\tmp"})"));
+}
+
+TEST_CASE("root logger: children add fields and share level and sink", "[logger]") {
+  Lines lines;
+  DefaultRootLogger logger({LogFormat::text, LogLevel::warn, lines.sink()});
+  auto child = logger.child({{"plugin", "catalog"}});
+  auto grandchild = child->child({{"task", "refresh"}});
+  grandchild->info("filtered out");
+  grandchild->warn("kept");
+  CHECK_FALSE(grandchild->enabled(LogLevel::info));
+  REQUIRE(lines.all.size() == 1);
+  CHECK_THAT(lines.all[0], Catch::EndsWith("warn  kept plugin=catalog task=refresh"));
+}
+
+TEST_CASE("root logger: configuration chooses format and level, and rejects bad values", "[logger][config]") {
+  Lines lines;
+  const ConfigReader json(ConfigObject{
+      {"backend", ConfigObject{{"logging", ConfigObject{{"format", "json"}, {"level", "debug"}}}}}});
+  auto logger = DefaultRootLogger::fromConfig(json, {LogFormat::text, LogLevel::info, lines.sink()});
+  logger->debug("hello");
+  REQUIRE(lines.all.size() == 1);
+  CHECK_THAT(lines.all[0], Catch::Contains(R"("level":"debug","message":"hello")"));
+  const ConfigReader bad(
+      ConfigObject{{"backend", ConfigObject{{"logging", ConfigObject{{"level", "loud"}}}}}});
+  CHECK_THROWS_MATCHES(
+      DefaultRootLogger::fromConfig(bad, {}), ConfigError,
+      Catch::Message("Invalid value 'loud' for config key 'backend.logging.level'; use 'error', "
+                     "'warn', 'info' or 'debug'"));
+}
+
+TEST_CASE("logger: a plugin's logger is tagged with its id, and a custom root logger replaces the default",
+          "[logger][backend]") {
+  Lines lines;
+  auto backend = createBackend();
+  backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::info, lines.sink()}));
+  backend.add(
+      pluginWith("catalog", deps(coreServices::logger), [](LoggerService& log) { log.info("ready"); }));
+  backend.start();
+  const auto ready = lines.containing(" ready");
+  REQUIRE(ready.size() == 1);
+  CHECK_THAT(ready[0], Catch::EndsWith("info  ready plugin=catalog"));
+}
+
+TEST_CASE("startup report: started, complete with times slowest first, and failures", "[logger][startup]") {
+  Lines lines;
+  auto backend = createBackend();
+  backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::info, lines.sink()}));
+  backend.add(rootConfigServiceFactory({ConfigObject{
+      {"backend", ConfigObject{{"startup", ConfigObject{{"default", ConfigObject{{"onPluginBootFailure",
+                                                                                  "continue"}}}}}}}}}));
+  backend.add(pluginWith("fast", deps(), [] {}));
+  backend.add(pluginWith("slow", deps(), [] { std::this_thread::sleep_for(std::chrono::milliseconds(30)); }));
+  backend.add(pluginWith("broken", deps(), [] { throw std::runtime_error("no database"); }));
+  backend.add(createBackendModule("absent", "orphan",
+                                  [](ModuleRegistrationPoints& env) { env.registerInit(deps(), [] {}); }));
+  backend.start();
+  CHECK(lines.containing("Plugin initialization started: 'fast', 'slow', 'broken' type=initialization")
+            .size() == 1);
+  const auto complete = lines.containing("Plugin initialization complete in ");
+  REQUIRE(complete.size() == 1);
+  CHECK_THAT(complete[0], Catch::Contains(": 'slow' ("));
+  CHECK(complete[0].find("'slow'") < complete[0].find("'fast'"));
+  CHECK(
+      lines.containing("error Plugin 'broken' startup failed; caused by no database plugin=broken").size() ==
+      1);
+  CHECK(lines
+            .containing(
+                "warn  Module 'orphan' for plugin 'absent' was not started: the plugin is not installed")
+            .size() == 1);
+}
+
+TEST_CASE("startup report: plugins still initializing are named at growing intervals", "[logger][startup]") {
+  Lines lines;
+  auto backend = createBackend();
+  backend.engine().setProgressUnit(std::chrono::milliseconds(5));  // lines after 5, 10, 15, 25, 40, ... ms
+  backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::info, lines.sink()}));
+  backend.add(pluginWith("quick", deps(), [] {}));
+  backend.add(
+      pluginWith("sluggish", deps(), [] { std::this_thread::sleep_for(std::chrono::milliseconds(200)); }));
+  backend.add(pluginWith("later", deps(), [] {}));
+  backend.start();
+  const auto progress = lines.containing("Plugin initialization in progress");
+  REQUIRE_FALSE(progress.empty());
+  CHECK_THAT(progress[0], Catch::Contains("still initializing: 'sluggish', 'later'"));
+  CHECK_THAT(progress[0], Catch::Contains("in progress (1s)"));  // in units: 5 ms here
+}
+
+TEST_CASE("lifecycle: a failing hook is logged with its plugin and does not stop the others",
+          "[logger][lifecycle]") {
+  Lines lines;
+  bool second = false;
+  auto backend = createBackend();
+  backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::info, lines.sink()}));
+  backend.add(pluginWith("catalog", deps(coreServices::lifecycle), [&](LifecycleService& lifecycle) {
+    lifecycle.addShutdownHook([] { throw std::runtime_error("flush failed"); }, {"flush"});
+    lifecycle.addShutdownHook([&] { second = true; });
+  }));
+  backend.start();
+  backend.stop();
+  CHECK(second);
+  const auto failed = lines.containing("shutdown hook 'flush' of plugin 'catalog' failed: flush failed");
+  REQUIRE(failed.size() == 1);
+  CHECK_THAT(failed[0], Catch::Contains("error"));
+  CHECK_THAT(failed[0], Catch::Contains("plugin=catalog"));
+}
+
+TEST_CASE("root logger: a bad logging config fails start-up naming the key", "[logger][config]") {
+  auto backend = createBackend();
+  backend.add(rootConfigServiceFactory(
+      {ConfigObject{{"backend", ConfigObject{{"logging", ConfigObject{{"format", "xml"}}}}}}}));
+  CHECK_THROWS_WITH(backend.start(), Catch::Contains("Failed to instantiate service 'core.rootLogger'") &&
+                                         Catch::Contains("'backend.logging.format'; use 'text' or 'json'"));
+}
