@@ -49,9 +49,8 @@ class Backend {
 
   /// Root before-shutdown hooks, every plugin's shutdown hooks, root shutdown hooks, then every instance
   /// destroyed in reverse creation order. Idempotent; a failing hook is reported and never stops the others.
-  void stop() noexcept {
-    if (engine_) engine_->stop();
-  }
+  /// Returns false when a hook failed.
+  bool stop() noexcept { return engine_ ? engine_->stop() : true; }
 
   /// The result of the last start().
   [[nodiscard]] const StartupResult& startupResult() const { return engine_->result(); }

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -107,6 +108,25 @@ class PluginMetadataService {
   PluginMetadataService& operator=(const PluginMetadataService&) = default;
 };
 
+/// One installed plugin and the ids of its modules, in the order they were added.
+struct InstalledPlugin {
+  std::string pluginId;
+  std::vector<std::string> modules;
+};
+
+/// What this backend is made of: every installed plugin with its modules. Built in; immutable once the
+/// backend has registered its features.
+class RootInstanceMetadataService {
+ public:
+  virtual ~RootInstanceMetadataService() = default;
+  [[nodiscard]] virtual const std::vector<InstalledPlugin>& getInstalledPlugins() const noexcept = 0;
+
+ protected:
+  RootInstanceMetadataService() = default;
+  RootInstanceMetadataService(const RootInstanceMetadataService&) = default;
+  RootInstanceMetadataService& operator=(const RootInstanceMetadataService&) = default;
+};
+
 /// A lifecycle hook: no arguments; may throw, which is reported and never stops the other hooks.
 using LifecycleHook = std::function<void()>;
 
@@ -125,10 +145,11 @@ class RootLifecycleService {
   virtual void addBeforeShutdownHook(LifecycleHook hook, LifecycleHookOptions options = {}) = 0;
   virtual void addShutdownHook(LifecycleHook hook, LifecycleHookOptions options = {}) = 0;
 
-  /// Called by the backend, once each, in this order: runs the hooks of that phase in the order added.
-  virtual void startup() = 0;
-  virtual void beforeShutdown() = 0;
-  virtual void shutdown() = 0;
+  /// Called by the backend, once each, in this order: run the hooks of that phase in the order added and
+  /// return how many failed (a failure is reported, never thrown, and never stops the other hooks).
+  virtual std::size_t startup() = 0;
+  virtual std::size_t beforeShutdown() = 0;
+  virtual std::size_t shutdown() = 0;
 
  protected:
   RootLifecycleService() = default;
@@ -144,9 +165,9 @@ class LifecycleService {
   virtual void addStartupHook(LifecycleHook hook, LifecycleHookOptions options = {}) = 0;
   virtual void addShutdownHook(LifecycleHook hook, LifecycleHookOptions options = {}) = 0;
 
-  /// Called by the backend: runs the hooks of that phase in the order added.
-  virtual void startup() = 0;
-  virtual void shutdown() = 0;
+  /// Called by the backend: run the hooks of that phase in the order added and return how many failed.
+  virtual std::size_t startup() = 0;
+  virtual std::size_t shutdown() = 0;
 
  protected:
   LifecycleService() = default;
@@ -206,6 +227,9 @@ namespace coreServices {
 
 /// `core.pluginMetadata`: the requesting plugin's metadata (plugin-scoped, built in).
 inline const auto pluginMetadata = createServiceRef<PluginMetadataService>("core.pluginMetadata");
+/// `core.rootInstanceMetadata`: the installed plugins and their modules (root-scoped, built in).
+inline const auto rootInstanceMetadata =
+    createServiceRef<RootInstanceMetadataService, RootScope>("core.rootInstanceMetadata");
 /// `core.rootLifecycle`: backend-wide lifecycle hooks (root-scoped).
 inline const auto rootLifecycle = createServiceRef<RootLifecycleService, RootScope>("core.rootLifecycle");
 /// `core.lifecycle`: the plugin's lifecycle hooks (plugin-scoped; modules share their plugin's).

@@ -15,6 +15,7 @@
 #include <rigging/feature_loader.hpp>
 #include <rigging/module.hpp>
 #include <rigging/plugin.hpp>
+#include <rigging/run_until_signal.hpp>
 #include <rigging/service_decorator.hpp>
 #include <rigging/service_factory.hpp>
 #include <rigging/service_ref.hpp>

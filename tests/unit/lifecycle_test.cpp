@@ -27,8 +27,8 @@ TEST_CASE("lifecycle: hooks run once, in order, and a failure is reported withou
   lifecycle.addShutdownHook([&] { log.push_back("one"); });
   lifecycle.addShutdownHook([] { throw std::runtime_error("boom"); }, {"closer"});
   lifecycle.addShutdownHook([&] { log.push_back("three"); });
-  lifecycle.shutdown();
-  lifecycle.shutdown();
+  CHECK(lifecycle.shutdown() == 1);
+  CHECK(lifecycle.shutdown() == 0);  // once only
   CHECK(log == std::vector<std::string>{"one", "three"});
   CHECK(failures == std::vector<std::string>{"plugin 'catalog'/shutdown/closer: boom"});
 }

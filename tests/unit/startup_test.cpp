@@ -250,3 +250,52 @@ TEST_CASE("startup: plugin-scoped services with 'always' are created for every p
   backend.start();
   CHECK(Counted::names == std::vector<std::string>{"always:a", "a.m:init", "a:init", "always:b"});
 }
+
+TEST_CASE("startup: rootInstanceMetadata lists the installed plugins and their modules",
+          "[startup][core_services]") {
+  std::vector<InstalledPlugin> seen;
+  auto backend = createBackend();
+  backend.add(moduleWith("catalog", "github", deps(), [] {}));
+  backend.add(
+      pluginWith("catalog", deps(coreServices::rootInstanceMetadata),
+                 [&](RootInstanceMetadataService& metadata) { seen = metadata.getInstalledPlugins(); }));
+  backend.add(pluginWith("search", deps(), [] {}));
+  backend.add(moduleWith("absent", "orphan", deps(), [] {}));
+  backend.start();
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].pluginId == "catalog");
+  CHECK(seen[0].modules == std::vector<std::string>{"github"});
+  CHECK(seen[1].pluginId == "search");
+  CHECK(seen[1].modules.empty());
+}
+
+TEST_CASE("startup: built-in services cannot be overridden", "[startup][core_services]") {
+  struct Fake final : RootInstanceMetadataService {
+    [[nodiscard]] const std::vector<InstalledPlugin>& getInstalledPlugins() const noexcept override {
+      return none;
+    }
+    std::vector<InstalledPlugin> none;
+  };
+  auto backend = createBackend();
+  backend.add(createServiceFactory(coreServices::rootInstanceMetadata, deps(), [] { return Fake(); }));
+  try {
+    backend.start();
+    FAIL("start() must throw");
+  } catch (const ValidationError& e) {
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].kind == Problem::Kind::override_forbidden);
+    CHECK_THAT(e.what(), Catch::Contains("The 'core.rootInstanceMetadata' service is built in and cannot be "
+                                         "overridden"));
+  }
+}
+
+TEST_CASE("startup: stop() says whether every hook succeeded", "[startup][lifecycle]") {
+  auto backend = createBackend();
+  backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::info, [](std::string_view) {}}));
+  backend.add(pluginWith("p", deps(coreServices::rootLifecycle), [](RootLifecycleService& root) {
+    root.addBeforeShutdownHook([] { throw std::runtime_error("drain failed"); });
+  }));
+  backend.start();
+  CHECK_FALSE(backend.stop());
+  CHECK(backend.stop());  // nothing left to do
+}

@@ -6,6 +6,7 @@
 #include <rigging/core_services.hpp>
 #include <rigging/errors.hpp>
 
+#include <cstddef>
 #include <cstdio>
 #include <exception>
 #include <functional>
@@ -50,13 +51,15 @@ class HookList {
     hooks_.emplace_back(std::move(hook), std::move(options.label));
   }
 
-  void run(std::string_view owner, const HookFailureHandler& onFailure) {
-    if (ran_) return;
+  std::size_t run(std::string_view owner, const HookFailureHandler& onFailure) {
+    if (ran_) return 0;
     ran_ = true;
+    std::size_t failures = 0;
     for (auto& [hook, label] : hooks_) {
       try {
         hook();
       } catch (...) {
+        ++failures;
         if (onFailure) {
           onFailure(owner, phase_, label, std::current_exception());
         } else {
@@ -64,6 +67,7 @@ class HookList {
         }
       }
     }
+    return failures;
   }
 
  private:
@@ -89,9 +93,9 @@ class DefaultRootLifecycleService final : public RootLifecycleService {
   void addShutdownHook(LifecycleHook hook, LifecycleHookOptions options = {}) override {
     shutdown_.add(std::move(hook), std::move(options));
   }
-  void startup() override { startup_.run("root", onFailure_); }
-  void beforeShutdown() override { beforeShutdown_.run("root", onFailure_); }
-  void shutdown() override { shutdown_.run("root", onFailure_); }
+  std::size_t startup() override { return startup_.run("root", onFailure_); }
+  std::size_t beforeShutdown() override { return beforeShutdown_.run("root", onFailure_); }
+  std::size_t shutdown() override { return shutdown_.run("root", onFailure_); }
 
  private:
   HookFailureHandler onFailure_;
@@ -112,8 +116,8 @@ class DefaultLifecycleService final : public LifecycleService {
   void addShutdownHook(LifecycleHook hook, LifecycleHookOptions options = {}) override {
     shutdown_.add(std::move(hook), std::move(options));
   }
-  void startup() override { startup_.run(owner_, onFailure_); }
-  void shutdown() override { shutdown_.run(owner_, onFailure_); }
+  std::size_t startup() override { return startup_.run(owner_, onFailure_); }
+  std::size_t shutdown() override { return shutdown_.run(owner_, onFailure_); }
 
  private:
   std::string owner_;

@@ -101,6 +101,7 @@ class Engine {
       for (auto& feature : queued_) apply(feature, FactorySource::explicitly_added, 0);  // (1)
       runLoaders(problems);                                                              // (2)
       registerPluginsAndModules(problems);                                               // (3)
+      describeInstalledPlugins();
       buildRegistry(problems, true);
       validate(problems);  // (4)
       if (!problems.empty()) throw ValidationError(withoutRepeats(std::move(problems)));
@@ -119,27 +120,27 @@ class Engine {
   }
 
   /// Root before-shutdown hooks, every plugin's shutdown hooks (last started first), root shutdown hooks,
-  /// then every instance destroyed in reverse creation order. Idempotent; never throws (failures are
-  /// reported).
-  void stop() noexcept {
-    if (state_ == State::stopped) return;
+  /// then every instance destroyed in reverse creation order. Idempotent; never throws: failures are reported
+  /// and make it return false.
+  bool stop() noexcept {
+    if (state_ == State::stopped) return true;
     const bool started = state_ == State::started;
     state_ = State::stopped;
+    std::size_t failures = 0;
     if (started) {
       RootLifecycleService* root = rootLifecycle();
-      guarded("root before-shutdown", [&] {
-        if (root != nullptr) root->beforeShutdown();
-      });
+      failures +=
+          guarded("root before-shutdown", [&] { return root != nullptr ? root->beforeShutdown() : 0; });
       for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) {
-        guarded("plugin shutdown", [&] {
-          if (auto* lifecycle = pluginLifecycle(**it)) lifecycle->shutdown();
+        failures += guarded("plugin shutdown", [&] {
+          auto* lifecycle = pluginLifecycle(**it);
+          return lifecycle != nullptr ? lifecycle->shutdown() : 0;
         });
       }
-      guarded("root shutdown", [&] {
-        if (root != nullptr) root->shutdown();
-      });
+      failures += guarded("root shutdown", [&] { return root != nullptr ? root->shutdown() : 0; });
     }
     destroyInstances();
+    return failures == 0;
   }
 
   [[nodiscard]] const StartupResult& result() const noexcept { return result_; }
@@ -189,6 +190,14 @@ class Engine {
     std::string id;
     std::vector<const FactoryImpl*> makers;  // its factories and decorators, to detect a later replacement
     void* object;
+  };
+
+  class InstanceMetadata final : public RootInstanceMetadataService {
+   public:
+    [[nodiscard]] const std::vector<InstalledPlugin>& getInstalledPlugins() const noexcept override {
+      return plugins;
+    }
+    std::vector<InstalledPlugin> plugins;
   };
 
   class Metadata final : public PluginMetadataService {
@@ -405,6 +414,15 @@ class Engine {
     }
   }
 
+  void describeInstalledPlugins() {
+    for (const auto& plugin : plugins_) {
+      if (!plugin->impl) continue;
+      InstalledPlugin installed{plugin->id, {}};
+      for (const auto m : plugin->modules) installed.modules.push_back(modules_[m].impl->moduleId);
+      instanceMetadata_.plugins.push_back(std::move(installed));
+    }
+  }
+
   template <class Env>
   static void runRegister(const std::string& who, const std::function<void(Env&)>& fn, Env& env,
                           std::vector<Problem>& problems) {
@@ -485,8 +503,10 @@ class Engine {
     services_.clear();
     byId_.clear();
     factories_.clear();
-    const auto metadata = serviceFor(coreServices::pluginMetadata.info(), problems);
-    services_[metadata].source = FactorySource::builtin;
+    services_[serviceFor(coreServices::pluginMetadata.info(), problems)].source = FactorySource::builtin;
+    const auto installed = serviceFor(coreServices::rootInstanceMetadata.info(), problems);
+    services_[installed].source = FactorySource::builtin;
+    services_[installed].rootInstance = &instanceMetadata_;
 
     // Added factories take precedence over loaders', which take precedence over every default.
     std::vector<std::string> duplicates;
@@ -500,7 +520,7 @@ class Engine {
           service.decorators.push_back(addFactoryRecord(impl, s));
           continue;
         }
-        if (s == metadata) {
+        if (service.source == FactorySource::builtin) {
           problems.push_back(Problem{Problem::Kind::override_forbidden,
                                      {service.ref->id},
                                      {},
@@ -1241,12 +1261,14 @@ class Engine {
     }
   }
 
+  // Runs one phase of a lifecycle implementation, which should not throw but might.
   template <class Fn>
-  static void guarded(const char* phase, Fn&& fn) noexcept {
+  static std::size_t guarded(const char* phase, Fn&& fn) noexcept {
     try {
-      fn();
+      return fn();
     } catch (...) {
       std::fprintf(stderr, "rigging: %s failed: %s\n", phase, describe(std::current_exception()).c_str());
+      return 1;
     }
   }
 
@@ -1283,6 +1305,7 @@ class Engine {
   std::vector<Module> modules_;
   std::unordered_map<std::string, ExtensionPointOwner> extensionPoints_;
 
+  InstanceMetadata instanceMetadata_;
   StartupResult result_;
   std::chrono::milliseconds progressUnit_{1000};
   std::pmr::monotonic_buffer_resource arena_;
