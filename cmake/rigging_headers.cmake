@@ -23,6 +23,8 @@ set(RIGGING_HEADERS
     ${PROJECT_SOURCE_DIR}/include/rigging/defaults/root_logger.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/startup_report.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/run_until_signal.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/backend_graph.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/json.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/type_name.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/callable.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/factory_impl.hpp

@@ -3,6 +3,7 @@
 // Backend: the dependency-injection container a host application builds, starts and stops.
 #pragma once
 
+#include <rigging/backend_graph.hpp>
 #include <rigging/detail/engine.hpp>
 #include <rigging/errors.hpp>
 #include <rigging/feature_loader.hpp>
@@ -51,6 +52,12 @@ class Backend {
   /// destroyed in reverse creation order. Idempotent; a failing hook is reported and never stops the others.
   /// Returns false when a hook failed.
   bool stop() noexcept { return engine_ ? engine_->stop() : true; }
+
+  /// The backend's graph: every service (with where its factory came from, its dependencies and, after
+  /// start(), the plugins it was created for), plugin, module and extension point. Before start() it is the
+  /// validated plan (this runs feature loaders and registration, and throws ValidationError like start()).
+  /// Export it with toDot, toMermaid or toJson.
+  [[nodiscard]] BackendGraph graph() { return engine().graph(); }
 
   /// The result of the last start().
   [[nodiscard]] const StartupResult& startupResult() const { return engine_->result(); }

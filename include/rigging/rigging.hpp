@@ -4,6 +4,7 @@
 #pragma once
 
 #include <rigging/backend.hpp>
+#include <rigging/backend_graph.hpp>
 #include <rigging/core_services.hpp>
 #include <rigging/create_backend.hpp>
 #include <rigging/defaults/lifecycle.hpp>

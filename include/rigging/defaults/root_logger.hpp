@@ -4,6 +4,7 @@
 #pragma once
 
 #include <rigging/core_services.hpp>
+#include <rigging/detail/json.hpp>
 #include <rigging/errors.hpp>
 
 #include <fmt/chrono.h>
@@ -49,36 +50,6 @@ struct RootLoggerOptions {
 }
 
 namespace detail {
-
-inline void appendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 /// What a root logger and all its children share: where lines go, and how they look.
 struct LoggerState {

@@ -11,6 +11,7 @@
 // in reverse order.
 #pragma once
 
+#include <rigging/backend_graph.hpp>
 #include <rigging/core_services.hpp>
 #include <rigging/detail/callable.hpp>
 #include <rigging/detail/factory_impl.hpp>
@@ -84,18 +85,20 @@ class Engine {
 
   /// Queues a feature; nothing is checked here: start() reports every problem at once.
   void add(BackendFeature feature) {
-    if (state_ != State::idle)
+    if (state_ != State::idle || prepared_) {
       throw BackendStateError("feature can not be added after the backend has started");
+    }
     queued_.push_back(std::move(feature));
   }
 
   // ---- the start sequence ----
 
-  const StartupResult& start() {
-    if (state_ == State::started) throw BackendStateError("Backend has already started");
-    if (state_ == State::stopped) throw BackendStateError("Backend has already stopped");
-    state_ = State::started;
-    const auto began = std::chrono::steady_clock::now();
+  /// Steps (1) to (4): everything up to a validated plan. start() calls it; graph() calls it too, so a graph
+  /// can be described before anything but a feature loader's root services has run.
+  void prepare() {
+    if (prepared_) return;
+    if (state_ != State::idle) throw BackendStateError("Backend has already stopped");
+    prepared_ = true;
     try {
       std::vector<Problem> problems;
       for (auto& feature : queued_) apply(feature, FactorySource::explicitly_added, 0);  // (1)
@@ -105,6 +108,20 @@ class Engine {
       buildRegistry(problems, true);
       validate(problems);  // (4)
       if (!problems.empty()) throw ValidationError(withoutRepeats(std::move(problems)));
+    } catch (...) {
+      state_ = State::stopped;
+      destroyInstances();  // a loader's root services; nothing had started
+      throw;
+    }
+  }
+
+  const StartupResult& start() {
+    if (state_ == State::started) throw BackendStateError("Backend has already started");
+    if (state_ == State::stopped) throw BackendStateError("Backend has already stopped");
+    const auto began = std::chrono::steady_clock::now();
+    prepare();
+    state_ = State::started;
+    try {
       createRootServices();  // (5)
       readBootFailurePolicy();
       startPlugins();  // (6)
@@ -117,6 +134,67 @@ class Engine {
       throw;
     }
     return result_;
+  }
+
+  /// The backend's graph: the validated plan (preparing it if needed), with the instances created so far.
+  BackendGraph graph() {
+    prepare();
+    BackendGraph graph;
+    const char* sources[] = {"built in",        "explicit",    "feature loader",
+                             "backend default", "ref default", "none"};
+    for (std::uint32_t s = 0; s < services_.size(); ++s) {
+      const Service& service = services_[s];
+      GraphService node;
+      node.id = service.ref->id;
+      node.scope = service.ref->scope;
+      node.multiton = service.ref->multiton;
+      node.typeName = std::string(service.ref->typeName);
+      node.source = sources[static_cast<int>(service.source)];
+      node.factories = service.factories.size();
+      node.decorated = !service.decorators.empty();
+      for (const auto* e = graph_.first(s); e != graph_.last(s); ++e)
+        node.dependencies.push_back(services_[*e].ref->id);
+      if (service.isRoot()) {
+        if (service.rootInstance != nullptr) node.instances.emplace_back("root");
+      } else {
+        for (const auto& plugin : plugins_) {
+          if (plugin->instances.count(s) != 0) node.instances.push_back(plugin->id);
+        }
+      }
+      graph.services.push_back(std::move(node));
+    }
+    auto split = [this](const std::vector<InitDep>& deps, std::vector<std::string>& services,
+                        std::vector<std::string>* points) {
+      for (const auto& dep : deps) {
+        if (dep.service != no_node) {
+          services.push_back(services_[dep.service].ref->id);
+        } else if (dep.extensionPoint != nullptr && points != nullptr) {
+          points->push_back(dep.extensionPoint->ref->id);
+        }
+      }
+    };
+    for (const auto& plugin : plugins_) {
+      for (const auto m : plugin->modules) {
+        const Module& module = modules_[m];
+        GraphModule node{plugin->id, module.impl->moduleId, {}, {}, module.runnable};
+        split(module.initDeps, node.services, &node.extensionPoints);
+        graph.modules.push_back(std::move(node));
+      }
+      if (!plugin->impl) continue;
+      GraphPlugin node{plugin->id, {}, {}};
+      split(plugin->initDeps, node.services, nullptr);
+      for (const auto m : plugin->moduleOrder) node.modules.push_back(modules_[m].impl->moduleId);
+      graph.plugins.push_back(std::move(node));
+    }
+    for (const auto& plugin : plugins_) {
+      auto add = [&](const RegistrationPoints& env, const std::string& moduleId) {
+        for (const auto& ep : env.extensionPoints())
+          graph.extensionPoints.push_back({ep.ref->id, plugin->id, moduleId});
+      };
+      add(plugin->env, {});
+      for (const auto m : plugin->modules) add(modules_[m].env, modules_[m].impl->moduleId);
+    }
+    return graph;
   }
 
   /// Root before-shutdown hooks, every plugin's shutdown hooks (last started first), root shutdown hooks,
@@ -1285,6 +1363,7 @@ class Engine {
   }
 
   State state_ = State::idle;
+  bool prepared_ = false;
   std::vector<std::shared_ptr<const FactoryImpl>> backendDefaults_;
   std::vector<BackendFeature> queued_;
 

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tests of graph introspection and its exporters.
+#include "support/catch.hpp"
+#include "support/services.hpp"
+
+#include <rigging/backend_graph.hpp>
+#include <rigging/create_backend.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace rigging;
+using namespace rigging::test;
+
+namespace {
+
+struct Processing {
+  virtual ~Processing() = default;
+};
+struct ProcessingImpl : Processing {};
+
+const auto processing = createExtensionPoint<Processing>("catalog.processing");
+const auto store = createServiceRef<Named, RootScope>("catalog.store");
+const auto client = createServiceRef<Named>("catalog.client");
+
+Backend sampleBackend() {
+  auto backend = createBackend();
+  backend.add(createServiceFactory(store, deps(), [] { return Named("store"); }));
+  backend.add(createServiceFactory(client, deps(store, coreServices::pluginMetadata),
+                                   [](Named& s, PluginMetadataService&) { return Named(s.name); }));
+  backend.add(createServiceDecorator(client, deps(), [](Named& inner) { return Named(inner.name + "!"); }));
+  backend.add(createBackendPlugin("catalog", [](PluginRegistrationPoints& env) {
+    env.registerExtensionPoint(processing, std::make_shared<ProcessingImpl>());
+    env.registerInit(deps(client, coreServices::logger), [](Named&, LoggerService&) {});
+  }));
+  backend.add(createBackendModule("catalog", "github", [](ModuleRegistrationPoints& env) {
+    env.registerInit(deps(processing, store), [](Processing&, Named&) {});
+  }));
+  backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::error, [](std::string_view) {}}));
+  return backend;
+}
+
+const GraphService* find(const BackendGraph& graph, std::string_view id) {
+  for (const auto& s : graph.services) {
+    if (s.id == id) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("graph: the validated plan is described before start, with every edge", "[graph]") {
+  auto backend = sampleBackend();
+  const auto graph = backend.graph();
+  const auto* c = find(graph, "catalog.client");
+  REQUIRE(c != nullptr);
+  CHECK(c->scope == ServiceScope::plugin);
+  CHECK(c->source == "explicit");
+  CHECK(c->decorated);
+  CHECK(c->dependencies == std::vector<std::string>{"catalog.store", "core.pluginMetadata"});
+  CHECK(c->instances.empty());  // nothing created yet
+  CHECK(c->typeName == "rigging::test::Named");
+  REQUIRE(find(graph, "core.logger") != nullptr);
+  CHECK(find(graph, "core.logger")->source == "backend default");
+  CHECK(find(graph, "core.pluginMetadata")->source == "built in");
+  REQUIRE(graph.plugins.size() == 1);
+  CHECK(graph.plugins[0].services == std::vector<std::string>{"catalog.client", "core.logger"});
+  CHECK(graph.plugins[0].modules == std::vector<std::string>{"github"});
+  REQUIRE(graph.modules.size() == 1);
+  CHECK(graph.modules[0].extensionPoints == std::vector<std::string>{"catalog.processing"});
+  CHECK(graph.modules[0].services == std::vector<std::string>{"catalog.store"});
+  REQUIRE(graph.extensionPoints.size() == 1);
+  CHECK(graph.extensionPoints[0].pluginId == "catalog");
+  CHECK(graph.extensionPoints[0].moduleId.empty());
+}
+
+TEST_CASE("graph: after start it names the instances per plugin", "[graph]") {
+  auto backend = sampleBackend();
+  backend.start();
+  const auto graph = backend.graph();
+  CHECK(find(graph, "catalog.client")->instances == std::vector<std::string>{"catalog"});
+  CHECK(find(graph, "catalog.store")->instances == std::vector<std::string>{"root"});
+  CHECK_THROWS_AS(backend.add(createBackendPlugin("late", [](PluginRegistrationPoints&) {})),
+                  BackendStateError);
+}
+
+TEST_CASE("graph: adding features after the plan was described is rejected", "[graph]") {
+  auto backend = sampleBackend();
+  (void)backend.graph();
+  CHECK_THROWS_MATCHES(backend.add(createBackendPlugin("late", [](PluginRegistrationPoints&) {})),
+                       BackendStateError,
+                       Catch::Message("feature can not be added after the backend has started"));
+  backend.start();  // the plan is reused
+}
+
+TEST_CASE("graph: describing an invalid backend throws the validation error", "[graph]") {
+  auto backend = createBackend();
+  backend.add(createBackendPlugin("broken", [](PluginRegistrationPoints&) {}));
+  CHECK_THROWS_AS(backend.graph(), ValidationError);
+  CHECK_THROWS_MATCHES(backend.start(), BackendStateError, Catch::Message("Backend has already stopped"));
+}
+
+TEST_CASE("graph: DOT export", "[graph][export]") {
+  auto backend = sampleBackend();
+  const auto dot = toDot(backend.graph());
+  CHECK(dot.rfind("digraph backend {\n", 0) == 0);
+  CHECK_THAT(dot, Catch::Contains("\"plugin:catalog\" [shape=box"));
+  CHECK_THAT(dot, Catch::Contains(
+                      "\"module:catalog/github\" -> \"plugin:catalog\" [style=dashed, label=\"extends\"];"));
+  CHECK_THAT(dot, Catch::Contains("\"module:catalog/github\" -> \"ep:catalog.processing\";"));
+  CHECK_THAT(dot, Catch::Contains("\"ep:catalog.processing\" -> \"plugin:catalog\" [style=dotted"));
+  CHECK_THAT(dot, Catch::Contains("\"service:catalog.client\" -> \"service:catalog.store\";"));
+  CHECK_THAT(dot, Catch::Contains("\"plugin:catalog\" -> \"service:core.logger\";"));
+  CHECK_THAT(dot, Catch::Contains("\"service:catalog.store\" [shape=ellipse, peripheries=2"));
+  CHECK_THAT(dot, Catch::EndsWith("}\n"));
+}
+
+TEST_CASE("graph: Mermaid export", "[graph][export]") {
+  auto backend = sampleBackend();
+  const auto mermaid = toMermaid(backend.graph());
+  CHECK(mermaid.rfind("flowchart LR\n", 0) == 0);
+  CHECK_THAT(mermaid, Catch::Contains("  plugin_catalog[\"plugin catalog\"]\n"));
+  CHECK_THAT(mermaid, Catch::Contains("  service_catalog_store((\"catalog.store\"))\n"));
+  CHECK_THAT(mermaid, Catch::Contains("  ep_catalog_processing{{\"catalog.processing\"}}\n"));
+  CHECK_THAT(mermaid, Catch::Contains("  module_catalog_github -. extends .-> plugin_catalog\n"));
+  CHECK_THAT(mermaid, Catch::Contains("  service_catalog_client --> service_catalog_store\n"));
+}
+
+TEST_CASE("graph: JSON export parses and carries every field", "[graph][export]") {
+  auto backend = sampleBackend();
+  backend.start();
+  const auto json = nlohmann::json::parse(toJson(backend.graph()));
+  const auto& services = json.at("services");
+  const auto c = std::find_if(services.begin(), services.end(),
+                              [](const nlohmann::json& s) { return s.at("id") == "catalog.client"; });
+  REQUIRE(c != services.end());
+  CHECK(c->at("scope") == "plugin");
+  CHECK(c->at("decorated") == true);
+  CHECK(c->at("instances") == nlohmann::json::array({"catalog"}));
+  CHECK(json.at("plugins").at(0).at("id") == "catalog");
+  CHECK(json.at("modules").at(0).at("extensionPoints") == nlohmann::json::array({"catalog.processing"}));
+  CHECK(json.at("extensionPoints").at(0).at("pluginId") == "catalog");
+}
