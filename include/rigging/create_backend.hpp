@@ -5,15 +5,19 @@
 
 #include <rigging/backend.hpp>
 #include <rigging/core_services.hpp>
+#include <rigging/defaults/config_sources.hpp>
 #include <rigging/defaults/lifecycle.hpp>
 #include <rigging/defaults/root_config.hpp>
 #include <rigging/defaults/root_logger.hpp>
 #include <rigging/service_factory.hpp>
 
+#include <unistd.h>  // environ
+
 #include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rigging {
 
@@ -36,17 +40,22 @@ inline HookFailureHandler logHookFailures(LoggerService& logger) {
 }
 }  // namespace detail
 
-/// Options of the default `core.rootConfig` factory.
+/// Options of the default `core.rootConfig` factory. Sources merge in this order, later ones winning:
+/// `data`, then each of `files` (JSON), then `APP_CONFIG_*` environment variables when `environment` is set.
 struct RootConfigFactoryOptions {
-  ConfigValue data = ConfigObject{};   ///< the configuration, given in code
-  std::string context = "app-config";  ///< how errors name its source
+  ConfigValue data = ConfigObject{};   ///< configuration given in code
+  std::vector<std::string> files{};    ///< JSON files, e.g. configFilesFromArgs(argc, argv)
+  bool environment = true;             ///< read Backstage's APP_CONFIG_<path> variables
+  std::string context = "app-config";  ///< how errors name the configuration
 };
 
-/// The default `core.rootConfig` factory; `rootConfigServiceFactory({.data = ...})` gives configuration in
-/// code.
+/// The default `core.rootConfig` factory: `rootConfigServiceFactory({.data = ..., .files = ...})`.
 inline const auto rootConfigServiceFactory = createServiceFactory([](RootConfigFactoryOptions options) {
   return createServiceFactory(coreServices::rootConfig, deps(), [options] {
-    return std::make_unique<ConfigReader>(options.data, options.context);
+    ConfigValue merged = options.data;
+    for (const auto& file : options.files) merged = mergeConfig(std::move(merged), readJsonConfigFile(file));
+    if (options.environment) merged = mergeConfig(std::move(merged), readEnvConfig(environ));
+    return std::make_unique<ConfigReader>(std::move(merged), options.context);
   });
 });
 

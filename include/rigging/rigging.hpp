@@ -7,6 +7,7 @@
 #include <rigging/backend_graph.hpp>
 #include <rigging/core_services.hpp>
 #include <rigging/create_backend.hpp>
+#include <rigging/defaults/config_sources.hpp>
 #include <rigging/defaults/lifecycle.hpp>
 #include <rigging/defaults/root_config.hpp>
 #include <rigging/defaults/root_logger.hpp>

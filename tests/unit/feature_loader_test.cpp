@@ -42,7 +42,7 @@ TEST_CASE("feature loader: enables features from config, creating only the root 
           "[feature_loader]") {
   std::vector<std::string> log;
   auto backend = createBackend();
-  backend.add(rootConfigServiceFactory({ConfigObject{{"plugins", ConfigArray{"catalog"}}}}));
+  backend.add(rootConfigServiceFactory({.data = ConfigObject{{"plugins", ConfigArray{"catalog"}}}}));
   backend.add(createServiceFactory(other, deps(), [&] {
     log.push_back("other");
     return Named("other");

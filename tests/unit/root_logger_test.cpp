@@ -115,9 +115,10 @@ TEST_CASE("startup report: started, complete with times slowest first, and failu
   Lines lines;
   auto backend = createBackend();
   backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::info, lines.sink()}));
-  backend.add(rootConfigServiceFactory({ConfigObject{
-      {"backend", ConfigObject{{"startup", ConfigObject{{"default", ConfigObject{{"onPluginBootFailure",
-                                                                                  "continue"}}}}}}}}}));
+  backend.add(rootConfigServiceFactory(
+      {.data = ConfigObject{
+           {"backend", ConfigObject{{"startup", ConfigObject{{"default", ConfigObject{{"onPluginBootFailure",
+                                                                                       "continue"}}}}}}}}}));
   backend.add(pluginWith("fast", deps(), [] {}));
   backend.add(pluginWith("slow", deps(), [] { std::this_thread::sleep_for(std::chrono::milliseconds(30)); }));
   backend.add(pluginWith("broken", deps(), [] { throw std::runtime_error("no database"); }));
@@ -177,7 +178,7 @@ TEST_CASE("lifecycle: a failing hook is logged with its plugin and does not stop
 TEST_CASE("root logger: a bad logging config fails start-up naming the key", "[logger][config]") {
   auto backend = createBackend();
   backend.add(rootConfigServiceFactory(
-      {ConfigObject{{"backend", ConfigObject{{"logging", ConfigObject{{"format", "xml"}}}}}}}));
+      {.data = ConfigObject{{"backend", ConfigObject{{"logging", ConfigObject{{"format", "xml"}}}}}}}));
   CHECK_THROWS_WITH(backend.start(), Catch::Contains("Failed to instantiate service 'core.rootLogger'") &&
                                          Catch::Contains("'backend.logging.format'; use 'text' or 'json'"));
 }

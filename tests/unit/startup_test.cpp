@@ -30,7 +30,8 @@ BackendModule moduleWith(std::string_view pluginId, std::string_view moduleId, D
 
 // The config of the seeds' backend.startup section.
 auto startupConfig(ConfigObject startup) {
-  return rootConfigServiceFactory({ConfigObject{{"backend", ConfigObject{{"startup", std::move(startup)}}}}});
+  return rootConfigServiceFactory(
+      {.data = ConfigObject{{"backend", ConfigObject{{"startup", std::move(startup)}}}}});
 }
 
 const auto perPlugin = createServiceRef<Counted>("test.perPlugin");

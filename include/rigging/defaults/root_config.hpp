@@ -47,6 +47,7 @@ class ConfigValue {
   [[nodiscard]] const std::string* asString() const noexcept { return std::get_if<std::string>(&value_); }
   [[nodiscard]] const ConfigArray* asArray() const noexcept { return std::get_if<ConfigArray>(&value_); }
   [[nodiscard]] const ConfigObject* asObject() const noexcept { return std::get_if<ConfigObject>(&value_); }
+  [[nodiscard]] ConfigObject* asObject() noexcept { return std::get_if<ConfigObject>(&value_); }
 
   /// The value's type as configuration errors name it.
   [[nodiscard]] std::string_view typeName() const noexcept {

@@ -32,7 +32,7 @@ using LogSink = std::function<void(std::string_view line)>;
 struct RootLoggerOptions {
   LogFormat format = LogFormat::text;
   LogLevel level = LogLevel::info;
-  LogSink sink;  ///< empty: standard error
+  LogSink sink{};  ///< empty: standard error
 };
 
 [[nodiscard]] constexpr std::string_view logLevelName(LogLevel level) noexcept {

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tests of configuration sources: JSON text and files, APP_CONFIG_ variables, merging, --config options.
+#include "support/catch.hpp"
+
+#include <rigging/create_backend.hpp>
+#include <rigging/defaults/config_sources.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+using namespace rigging;
+
+TEST_CASE("config sources: JSON text becomes a config tree", "[config]") {
+  const ConfigReader config(parseJsonConfig(
+      R"({"backend": {"listen": {"port": 7007, "host": "0.0.0.0"}, "ratio": -1.5e2, "tls": false},
+          "list": ["a", "\u00e9\n"], "none": null})"));
+  CHECK(config.getNumber("backend.listen.port") == 7007);
+  CHECK(config.getNumber("backend.ratio") == -150);
+  CHECK_FALSE(config.getBoolean("backend.tls"));
+  CHECK(config.getStringArray("list") == std::vector<std::string>{"a", "\xC3\xA9\n"});
+  CHECK_FALSE(config.has("none"));
+}
+
+TEST_CASE("config sources: invalid JSON is reported with its line and column", "[config]") {
+  CHECK_THROWS_MATCHES(parseJsonConfig("{\n  \"a\": 1,\n  \"b\" 2\n}", "'app-config.json'"), ConfigError,
+                       Catch::Message("Invalid JSON in 'app-config.json' at line 3, column 7: expected ':'"));
+  CHECK_THROWS_WITH(parseJsonConfig("[1, 2"), Catch::Contains("expected ',' or ']'"));
+  CHECK_THROWS_WITH(parseJsonConfig("{} x"), Catch::Contains("unexpected text after the value"));
+}
+
+TEST_CASE("config sources: merging overlays objects member by member", "[config]") {
+  const auto merged = mergeConfig(parseJsonConfig(R"({"a": {"x": 1, "y": 2}, "b": [1, 2], "c": "keep"})"),
+                                  parseJsonConfig(R"({"a": {"y": 3, "z": 4}, "b": [9]})"));
+  const ConfigReader config(merged);
+  CHECK(config.getNumber("a.x") == 1);
+  CHECK(config.getNumber("a.y") == 3);
+  CHECK(config.getNumber("a.z") == 4);
+  CHECK(config.getConfig("a")->keys() == std::vector<std::string>{"x", "y", "z"});
+  CHECK(config.getString("c") == "keep");
+  REQUIRE(merged.member("b")->asArray() != nullptr);
+  CHECK(merged.member("b")->asArray()->size() == 1);  // arrays are replaced, not merged
+}
+
+TEST_CASE("config sources: APP_CONFIG_ variables as Backstage reads them", "[config]") {
+  const char* environment[] = {"PATH=/usr/bin",
+                               "APP_CONFIG_backend_listen_port=7007",
+                               "APP_CONFIG_app_title=\"My Title\"",
+                               "APP_CONFIG_app_baseUrl=http://localhost:3000",
+                               "APP_CONFIG_catalog_rules=[\"a\", \"b\"]",
+                               "APP_CONFIG_feature-flags_enabled=true",
+                               "APP_CONFIG_empty=",
+                               nullptr};
+  const ConfigReader config(readEnvConfig(environment));
+  CHECK(config.getNumber("backend.listen.port") == 7007);
+  CHECK(config.getString("app.title") == "My Title");
+  CHECK(config.getString("app.baseUrl") == "http://localhost:3000");  // not JSON: kept as text
+  CHECK(config.getStringArray("catalog.rules") == std::vector<std::string>{"a", "b"});
+  CHECK(config.getBoolean("feature-flags.enabled"));
+  CHECK_FALSE(config.has("empty"));
+}
+
+TEST_CASE("config sources: bad APP_CONFIG_ variables are errors naming the key", "[config]") {
+  const char* invalid[] = {"APP_CONFIG_a__b=1", nullptr};
+  CHECK_THROWS_MATCHES(readEnvConfig(invalid), ConfigError, Catch::Message("Invalid env config key 'a__b'"));
+  const char* nesting[] = {"APP_CONFIG_a=1", "APP_CONFIG_a_b=2", nullptr};
+  CHECK_THROWS_MATCHES(readEnvConfig(nesting), ConfigError,
+                       Catch::Message("Could not nest config for key 'a_b' under existing value 'a'"));
+  const char* twice[] = {"APP_CONFIG_a_b=1", "APP_CONFIG_a_b=2", nullptr};
+  CHECK_THROWS_MATCHES(readEnvConfig(twice), ConfigError,
+                       Catch::Message("Refusing to override existing config at key 'a_b'"));
+  const char* null[] = {"APP_CONFIG_a=null", nullptr};
+  CHECK_THROWS_MATCHES(
+      readEnvConfig(null), ConfigError,
+      Catch::Message("Failed to parse JSON-serialized config value for key 'a', value may not be "
+                     "null"));
+}
+
+TEST_CASE("config sources: --config options name files, in order", "[config]") {
+  const char* argv[] = {"backend", "--config", "base.json", "--verbose", "--config=local.json", nullptr};
+  CHECK(configFilesFromArgs(5, argv) == std::vector<std::string>{"base.json", "local.json"});
+}
+
+TEST_CASE("config sources: the default root config merges code, files and environment", "[config][backend]") {
+  const std::string path = "rigging_config_sources_test.json";
+  {
+    std::ofstream file(path);
+    file << R"({"catalog": {"name": "from file", "size": 2}})";
+  }
+  std::string name;
+  double size = 0;
+  auto backend = createBackend();
+  backend.add(rootConfigServiceFactory(
+      {.data = ConfigObject{{"catalog", ConfigObject{{"name", "from code"}, {"owner", "team"}}}},
+       .files = {path},
+       .environment = false}));
+  backend.add(createBackendPlugin("p", [&](PluginRegistrationPoints& env) {
+    env.registerInit(deps(coreServices::rootConfig), [&](RootConfigService& config) {
+      name = config.getString("catalog.name") + "/" + config.getString("catalog.owner");
+      size = config.getNumber("catalog.size");
+    });
+  }));
+  backend.start();
+  CHECK(name == "from file/team");
+  CHECK(size == 2);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("config sources: a missing file fails start-up naming it", "[config][backend]") {
+  auto backend = createBackend();
+  backend.add(rootConfigServiceFactory({.files = {"does-not-exist.json"}, .environment = false}));
+  CHECK_THROWS_WITH(backend.start(), Catch::Contains("Could not read config file 'does-not-exist.json'"));
+}
