@@ -94,7 +94,10 @@ inline std::string extensionPointOwner(const GraphExtensionPoint& ep) {
 /// extension points as hexagons. Arrows point from a user to what it uses; `dot -Tsvg` renders it.
 inline std::string toDot(const BackendGraph& graph) {
   using detail::dotQuote;
-  std::string out = "digraph backend {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=11];\n";
+  std::string out =
+      "digraph backend {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=11];\n  edge "
+      "[fontname=\"Helvetica\", "
+      "fontsize=9];\n";
   for (const auto& p : graph.plugins) {
     out += "  " + dotQuote("plugin:" + p.id) +
            " [shape=box, style=filled, fillcolor=\"#cfe2ff\", label=" + dotQuote("plugin " + p.id) + "];\n";

@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,14 @@ Backend sampleBackend() {
   }));
   backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::error, [](std::string_view) {}}));
   return backend;
+}
+
+std::string expected(const std::string& name) {
+  std::ifstream file(std::string(RIGGING_TEST_DATA_DIR) + "/" + name);
+  REQUIRE(file.good());
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
 }
 
 const GraphService* find(const BackendGraph& graph, std::string_view id) {
@@ -143,4 +153,34 @@ TEST_CASE("graph: JSON export parses and carries every field", "[graph][export]"
   CHECK(json.at("plugins").at(0).at("id") == "catalog");
   CHECK(json.at("modules").at(0).at("extensionPoints") == nlohmann::json::array({"catalog.processing"}));
   CHECK(json.at("extensionPoints").at(0).at("pluginId") == "catalog");
+}
+
+TEST_CASE("graph: exports of a fixed backend match the stored files", "[graph][export]") {
+  auto backend = sampleBackend();
+  const auto graph = backend.graph();
+  // To update after an intended change: write toDot/toMermaid/toJson of this backend to tests/data/.
+  CHECK(toDot(graph) == expected("sample_graph.dot"));
+  CHECK(toMermaid(graph) == expected("sample_graph.mmd"));
+  CHECK(toJson(graph) + "\n" == expected("sample_graph.json"));
+}
+
+TEST_CASE("graph: the JSON export parsed back matches the backend's plan", "[graph][export]") {
+  auto backend = sampleBackend();
+  backend.start();
+  const auto graph = backend.graph();
+  const auto json = nlohmann::json::parse(toJson(graph));
+  REQUIRE(json.at("services").size() == graph.services.size());
+  for (std::size_t i = 0; i < graph.services.size(); ++i) {
+    const auto& s = graph.services[i];
+    const auto& j = json.at("services").at(i);
+    INFO(s.id);
+    CHECK(j.at("id") == s.id);
+    CHECK(j.at("scope") == (s.scope == ServiceScope::root ? "root" : "plugin"));
+    CHECK(j.at("source") == s.source);
+    CHECK(j.at("dependencies").get<std::vector<std::string>>() == s.dependencies);
+    CHECK(j.at("instances").get<std::vector<std::string>>() == s.instances);
+  }
+  REQUIRE(json.at("plugins").size() == graph.plugins.size());
+  CHECK(json.at("plugins").at(0).at("services").get<std::vector<std::string>>() == graph.plugins[0].services);
+  CHECK(json.at("modules").at(0).at("moduleId") == graph.modules[0].moduleId);
 }

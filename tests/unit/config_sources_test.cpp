@@ -6,6 +6,7 @@
 #include <rigging/defaults/config_sources.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -111,4 +112,42 @@ TEST_CASE("config sources: a missing file fails start-up naming it", "[config][b
   auto backend = createBackend();
   backend.add(rootConfigServiceFactory({.files = {"does-not-exist.json"}, .environment = false}));
   CHECK_THROWS_WITH(backend.start(), Catch::Contains("Could not read config file 'does-not-exist.json'"));
+}
+
+TEST_CASE("config sources: environment wins over files, which win over code", "[config][backend]") {
+  const std::string path = "rigging_config_precedence_test.json";
+  {
+    std::ofstream file(path);
+    file << R"({"layer": {"file": "file", "both": "file", "all": "file"}})";
+  }
+  ::setenv("APP_CONFIG_layer_all", "\"env\"", 1);
+  std::vector<std::string> got;
+  auto backend = createBackend();
+  backend.add(rootConfigServiceFactory(
+      {.data = ConfigObject{{"layer", ConfigObject{{"code", "code"}, {"both", "code"}, {"all", "code"}}}},
+       .files = {path}}));
+  backend.add(createBackendPlugin("p", [&](PluginRegistrationPoints& env) {
+    env.registerInit(deps(coreServices::rootConfig), [&](RootConfigService& config) {
+      for (const char* key : {"layer.code", "layer.file", "layer.both", "layer.all"})
+        got.push_back(config.getString(key));
+    });
+  }));
+  backend.start();
+  ::unsetenv("APP_CONFIG_layer_all");
+  std::remove(path.c_str());
+  CHECK(got == std::vector<std::string>{"code", "file", "file", "env"});
+}
+
+TEST_CASE("config sources: a bad file fails start-up naming the file and the line", "[config][backend]") {
+  const std::string path = "rigging_config_bad_test.json";
+  {
+    std::ofstream file(path);
+    file << "{\n  \"backend\": {\n    \"port\": 70 07\n  }\n}\n";
+  }
+  auto backend = createBackend();
+  backend.add(rootConfigServiceFactory({.files = {path}, .environment = false}));
+  CHECK_THROWS_WITH(backend.start(),
+                    Catch::Contains("Invalid JSON in 'rigging_config_bad_test.json' at line 3, "
+                                    "column 16: expected ',' or '}'"));
+  std::remove(path.c_str());
 }

@@ -5,7 +5,9 @@
 #include <rigging/create_backend.hpp>
 #include <rigging/defaults/root_logger.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -181,4 +183,46 @@ TEST_CASE("root logger: a bad logging config fails start-up naming the key", "[l
       {.data = ConfigObject{{"backend", ConfigObject{{"logging", ConfigObject{{"format", "xml"}}}}}}}));
   CHECK_THROWS_WITH(backend.start(), Catch::Contains("Failed to instantiate service 'core.rootLogger'") &&
                                          Catch::Contains("'backend.logging.format'; use 'text' or 'json'"));
+}
+
+namespace {
+// The seeds' custom root logger: a whole implementation of its own, not the default with options.
+class CloudLogger final : public RootLoggerService {
+ public:
+  explicit CloudLogger(std::vector<std::string>& out, LogFields fields = {})
+      : out_(out), fields_(std::move(fields)) {}
+  void log(LogLevel, std::string_view message, const LogFields& fields) override {
+    std::string line = "cloud: " + std::string(message);
+    for (const LogFields* list : std::initializer_list<const LogFields*>{&fields_, &fields}) {
+      for (const auto& [k, v] : *list) line += " " + k + "=" + v;
+    }
+    out_.push_back(line);
+  }
+  [[nodiscard]] bool enabled(LogLevel) const noexcept override { return true; }
+  [[nodiscard]] std::shared_ptr<LoggerService> child(LogFields fields) override {
+    LogFields merged = fields_;
+    merged.insert(merged.end(), fields.begin(), fields.end());
+    return std::make_shared<CloudLogger>(out_, std::move(merged));
+  }
+
+ private:
+  std::vector<std::string>& out_;
+  LogFields fields_;
+};
+}  // namespace
+
+TEST_CASE("logger: replacing the root logger changes what every plugin logger writes", "[logger][backend]") {
+  std::vector<std::string> out;
+  auto backend = createBackend();
+  backend.add(createServiceFactory(coreServices::rootLogger, deps(),
+                                   [&out] { return std::make_unique<CloudLogger>(out); }));
+  for (const char* id : {"catalog", "search"}) {
+    backend.add(pluginWith(id, deps(coreServices::logger), [](LoggerService& log) { log.info("hello"); }));
+  }
+  backend.start();
+  CHECK(std::count(out.begin(), out.end(), "cloud: hello plugin=catalog") == 1);
+  CHECK(std::count(out.begin(), out.end(), "cloud: hello plugin=search") == 1);
+  CHECK(std::any_of(out.begin(), out.end(), [](const std::string& line) {
+    return line.rfind("cloud: Plugin initialization complete", 0) == 0;  // the report goes there too
+  }));
 }
