@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of Backend: the registry's rules, validation before anything runs, and exception safety.
 #include "support/catch.hpp"
+#include "support/features.hpp"
 #include "support/services.hpp"
 
 #include <rigging/backend.hpp>
@@ -15,13 +16,6 @@ using namespace rigging;
 using namespace rigging::test;
 
 namespace {
-
-// A plugin whose init records what it received, for checks after start().
-template <class DepsT, class Fn>
-BackendPlugin pluginWith(std::string_view id, DepsT initDeps, Fn fn) {
-  return createBackendPlugin(
-      id, [initDeps, fn](PluginRegistrationPoints& env) { env.registerInit(initDeps, fn); });
-}
 
 std::string messageOf(const std::exception& e) { return e.what(); }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of feature loaders: root deps created first and alone, precedence, and the errors they can cause.
 #include "support/catch.hpp"
+#include "support/features.hpp"
 #include "support/services.hpp"
 
 #include <rigging/create_backend.hpp>
@@ -16,25 +17,9 @@ using namespace rigging::test;
 
 namespace {
 
-template <class DepsT, class Fn>
-BackendPlugin pluginWith(std::string_view id, DepsT initDeps, Fn fn) {
-  return createBackendPlugin(
-      id, [initDeps, fn](PluginRegistrationPoints& env) { env.registerInit(initDeps, fn); });
-}
-
 const auto flags = createServiceRef<Named, RootScope>("test.flags");
 const auto other = createServiceRef<Named, RootScope>("test.other");
 const auto greeting = createServiceRef<Named>("test.greeting");
-
-std::vector<Problem> problemsOf(Backend& backend) {
-  try {
-    backend.start();
-  } catch (const ValidationError& e) {
-    return e.problems();
-  }
-  FAIL("start() must throw a ValidationError");
-  return {};
-}
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of modules and extension points: ordering, validation and the values modules receive.
 #include "support/catch.hpp"
+#include "support/features.hpp"
 #include "support/services.hpp"
 
 #include <rigging/create_backend.hpp>
@@ -29,28 +30,6 @@ struct ContributionList : Contributions {
 
 const auto pluginPoint = createExtensionPoint<Contributions>("catalog.contributions");
 const auto aggregation = createExtensionPoint<Contributions>("catalog.aggregation");
-
-template <class DepsT, class Fn>
-BackendModule moduleWith(std::string_view pluginId, std::string_view moduleId, DepsT initDeps, Fn fn) {
-  return createBackendModule(
-      pluginId, moduleId, [initDeps, fn](ModuleRegistrationPoints& env) { env.registerInit(initDeps, fn); });
-}
-
-template <class DepsT, class Fn>
-BackendPlugin pluginWith(std::string_view id, DepsT initDeps, Fn fn) {
-  return createBackendPlugin(
-      id, [initDeps, fn](PluginRegistrationPoints& env) { env.registerInit(initDeps, fn); });
-}
-
-std::vector<Problem> problemsOf(Backend& backend) {
-  try {
-    backend.start();
-  } catch (const ValidationError& e) {
-    return e.problems();
-  }
-  FAIL("start() must throw a ValidationError");
-  return {};
-}
 
 }  // namespace
 

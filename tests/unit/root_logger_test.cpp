@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of the loggers and the start-up report.
 #include "support/catch.hpp"
+#include "support/features.hpp"
 
 #include <rigging/create_backend.hpp>
 #include <rigging/defaults/root_logger.hpp>
@@ -16,6 +17,7 @@
 #include <vector>
 
 using namespace rigging;
+using namespace rigging::test;
 
 namespace {
 
@@ -38,12 +40,6 @@ struct Lines {
     return out;
   }
 };
-
-template <class DepsT, class Fn>
-BackendPlugin pluginWith(std::string_view id, DepsT initDeps, Fn fn) {
-  return createBackendPlugin(
-      id, [initDeps, fn](PluginRegistrationPoints& env) { env.registerInit(initDeps, fn); });
-}
 
 }  // namespace
 

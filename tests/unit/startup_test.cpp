@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of the start and stop sequence: boot-failure policy, the start-up result, lifecycle hooks, unwinding.
 #include "support/catch.hpp"
+#include "support/features.hpp"
 #include "support/services.hpp"
 
 #include <rigging/create_backend.hpp>
@@ -15,18 +16,6 @@ using namespace rigging;
 using namespace rigging::test;
 
 namespace {
-
-template <class DepsT, class Fn>
-BackendPlugin pluginWith(std::string_view id, DepsT initDeps, Fn fn) {
-  return createBackendPlugin(
-      id, [initDeps, fn](PluginRegistrationPoints& env) { env.registerInit(initDeps, fn); });
-}
-
-template <class DepsT, class Fn>
-BackendModule moduleWith(std::string_view pluginId, std::string_view moduleId, DepsT initDeps, Fn fn) {
-  return createBackendModule(
-      pluginId, moduleId, [initDeps, fn](ModuleRegistrationPoints& env) { env.registerInit(initDeps, fn); });
-}
 
 // The config of the seeds' backend.startup section.
 auto startupConfig(ConfigObject startup) {
