@@ -74,8 +74,8 @@ class Backend {
 
 /// A backend with the given default factories (Backstage's createSpecializedBackend): an added factory for
 /// the same service replaces a default one without being a duplicate.
-template <class... Factories>
-[[nodiscard]] Backend createSpecializedBackend(const Factories&... defaultFactories) {
+template <class... T, class... Scope, class... C>
+[[nodiscard]] Backend createSpecializedBackend(const ServiceFactory<T, Scope, C>&... defaultFactories) {
   return Backend(std::vector<std::shared_ptr<const detail::FactoryImpl>>{defaultFactories.impl()...});
 }
 

@@ -2,8 +2,9 @@
 // Copyright The rigging Authors
 // The exceptions rigging throws: one type per kind of failure, each with a code callers can switch on.
 //
-// Configuration mistakes found before anything runs are collected into one ValidationError; failures of
-// user code while the backend starts are ServiceFactoryErrors that keep the original exception nested.
+// Configuration mistakes found before any plugin runs are collected into one ValidationError. A root service
+// that fails throws ServiceFactoryError (with the original exception nested); failures inside a plugin's
+// pipeline are collected in BackendStartupError (startup_result.hpp), each keeping its original exception.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +18,7 @@ namespace rigging {
 
 /// What went wrong, for callers that branch on the kind rather than parse the message.
 enum class ErrorCode : std::uint8_t {
-  invalid_id,             ///< a plugin, module or service id does not follow the id rule
+  invalid_id,             ///< a plugin or module id does not follow the id rule
   validation_failed,      ///< the graph of features has problems; see ValidationError::problems()
   factory_threw,          ///< a service factory or root context threw
   factory_returned_null,  ///< a service factory returned an empty pointer
@@ -85,7 +86,7 @@ class ValidationError : public Error {
  private:
   static std::string render(const std::vector<Problem>& problems) {
     std::string text = "Backend validation failed with " + std::to_string(problems.size()) +
-                       (problems.size() == 1 ? " problem" : " problems") + "; nothing was started:";
+                       (problems.size() == 1 ? " problem" : " problems") + "; no plugin was started:";
     for (std::size_t i = 0; i < problems.size(); ++i) {
       text += "\n  " + std::to_string(i + 1) + ". " + problems[i].message;
     }

@@ -73,7 +73,13 @@ template <class T, class Scope, class C, class... Refs, class Fn>
   using Ref = ServiceRef<T, Scope, C>;
   using Decorator = ServiceDecorator<T, Scope>;
   using DepsT = Deps<Refs...>;
-  if constexpr (Ref::is_multiton) {
+  if constexpr (detail::has_extension_point<DepsT>::value) {
+    static_assert(
+        !detail::has_extension_point<DepsT>::value,
+        "rigging: a decorator cannot depend on an extension point; extension points are for the inits "
+        "of modules");
+    return Decorator(nullptr);
+  } else if constexpr (Ref::is_multiton) {
     static_assert(!Ref::is_multiton,
                   "rigging: multiton services cannot be decorated; decorate the service of each factory "
                   "instead, or wrap the range where you consume it");

@@ -19,7 +19,8 @@ namespace rigging {
 enum class StartupStatus : unsigned char {
   ok,       ///< started
   failed,   ///< its init (or a service it needed) threw; see `failure`
-  skipped,  ///< not run: a module whose plugin is absent, or a plugin whose eager services failed
+  skipped,  ///< not run: a module whose plugin is absent (and that plugin), or a module of a plugin whose
+            ///< eager services failed
 };
 
 /// Why a plugin or module failed.

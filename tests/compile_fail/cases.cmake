@@ -28,3 +28,5 @@ rigging_add_compile_fail_test(extension_point_wrong_type extension_point_wrong_t
   "rigging: the implementation of an extension point must derive from the ExtensionPoint's type")
 # fmt checks log messages at compile time; its own words name the problem.
 rigging_add_compile_fail_test(logger_format_mismatch logger_format_mismatch.cpp "argument not found")
+rigging_add_compile_fail_test(decorator_uses_extension_point decorator_uses_extension_point.cpp
+  "rigging: a decorator cannot depend on an extension point")

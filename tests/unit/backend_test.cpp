@@ -650,3 +650,25 @@ TEST_CASE("backend: plugins must register exactly one init and unique ids", "[ba
     CHECK(dups[0].ids == std::vector<std::string>{"same"});
   }
 }
+
+TEST_CASE("backend: a default factory must provide its own ref, and may not throw", "[backend][validation]") {
+  const auto other = createServiceRef<Named>("test.other");
+  const auto wrong = createServiceRef<Named>("test.wrong", [other](auto) {
+    return createServiceFactory(other, deps(), [] { return Named("other"); });
+  });
+  const auto throwing = createServiceRef<Named>("test.throwing", [](auto service) {
+    if (service.id() == "test.throwing") throw std::runtime_error("no default today");
+    return createServiceFactory(service, deps(), [] { return Named("never"); });
+  });
+  auto backend = createBackend();
+  backend.add(pluginWith("p", deps(wrong, throwing), [](Named&, Named&) {}));
+  const auto problems = problemsOf(backend);
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].kind == Problem::Kind::invalid_registration);
+  CHECK(problems[0].message ==
+        "The default factory of 'test.wrong' provides 'test.other' instead; pass the "
+        "callback's `service` argument to createServiceFactory");
+  CHECK(problems[1].message ==
+        "Failed to instantiate service 'test.throwing' because the default factory loader "
+        "threw an error: no default today");
+}

@@ -27,7 +27,7 @@ TEST_CASE("errors: a validation error numbers its problems and keeps them", "[er
   });
   CHECK(error.code() == ErrorCode::validation_failed);
   CHECK(std::string(error.what()) ==
-        "Backend validation failed with 2 problems; nothing was started:\n"
+        "Backend validation failed with 2 problems; no plugin was started:\n"
         "  1. Service 'a' is missing\n"
         "  2. 'b' -> 'b'");
   CHECK(error.problems().size() == 2);

@@ -201,13 +201,13 @@ TEST_CASE("module: duplicate modules and bad registrations are reported together
   backend.add(createBackendModule(
       "catalog", "broken", [](ModuleRegistrationPoints&) { throw std::runtime_error("cannot register"); }));
   const auto problems = problemsOf(backend);
-  REQUIRE(problems.size() == 4);
+  REQUIRE(problems.size() == 3);  // a register callback that threw is not also reported as missing its init
   CHECK(problems[0].kind == Problem::Kind::duplicate_module);
   CHECK(problems[0].ids == std::vector<std::string>{"catalog", "github"});
   CHECK_THAT(problems[1].message, Catch::Contains("Module 'silent' for plugin 'catalog' registered no init"));
+  CHECK(problems[2].ids == std::vector<std::string>{"catalog", "broken"});
   CHECK_THAT(problems[2].message,
              Catch::Contains("Module 'broken' for plugin 'catalog' failed to register: cannot register"));
-  CHECK_THAT(problems[3].message, Catch::Contains("Module 'broken' for plugin 'catalog' registered no init"));
 }
 
 TEST_CASE("module: registering after registration has ended is an error", "[module]") {

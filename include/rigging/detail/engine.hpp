@@ -438,10 +438,11 @@ class Engine {
       }
       Plugin& plugin = pluginState(impl->id);
       plugin.impl = impl;
-      runRegister("Plugin " + quote(impl->id), impl->registerFn, plugin.env, problems);
+      const bool registered =
+          runRegister("Plugin " + quote(impl->id), {impl->id}, impl->registerFn, plugin.env, problems);
       if (const auto& inits = plugin.env.inits(); inits.size() == 1) {
         plugin.init = inits.front();
-      } else {
+      } else if (registered) {
         problems.push_back(
             Problem{Problem::Kind::invalid_registration,
                     {impl->id},
@@ -474,11 +475,12 @@ class Engine {
       plugin.modules.push_back(m);
       Module& module = modules_.back();
       const std::string who = "Module " + quote(impl->moduleId) + " for plugin " + quote(impl->pluginId);
-      runRegister(who, impl->registerFn, module.env, problems);
+      const bool registered =
+          runRegister(who, {impl->pluginId, impl->moduleId}, impl->registerFn, module.env, problems);
       if (const auto& inits = module.env.inits(); inits.size() == 1) {
         module.init = inits.front();
-        module.runnable = true;
-      } else {
+        module.runnable = registered;
+      } else if (registered) {
         problems.push_back(
             Problem{Problem::Kind::invalid_registration,
                     {impl->pluginId, impl->moduleId},
@@ -501,18 +503,22 @@ class Engine {
     }
   }
 
+  // Returns false when the callback threw (reported here; the missing init then says nothing new).
   template <class Env>
-  static void runRegister(const std::string& who, const std::function<void(Env&)>& fn, Env& env,
-                          std::vector<Problem>& problems) {
+  static bool runRegister(const std::string& who, std::vector<std::string> ids,
+                          const std::function<void(Env&)>& fn, Env& env, std::vector<Problem>& problems) {
+    bool ok = true;
     try {
       fn(env);
     } catch (...) {
+      ok = false;
       problems.push_back(Problem{Problem::Kind::invalid_registration,
-                                 {},
+                                 std::move(ids),
                                  {},
                                  who + " failed to register: " + describe(std::current_exception())});
     }
     env.close();
+    return ok;
   }
 
   void addExtensionPoint(const ExtensionPointRegistration& ep, std::uint32_t plugin, std::uint32_t module,
@@ -728,7 +734,8 @@ class Engine {
                                    "Extension point " + quote(ref->id) +
                                        " is declared with two C++ types, '" +
                                        std::string(found->second.registration->ref->typeName) + "' and '" +
-                                       std::string(ref->typeName) + "'"});
+                                       std::string(ref->typeName) +
+                                       "'; refs with one id name one extension point, so use one type"});
         continue;
       }
       out.back().extensionPoint = found->second.registration;
@@ -754,12 +761,24 @@ class Engine {
         if (!impl)
           impl = services_[s].ref->makeDefaultFactory(services_[s].ref);  // once per ref: stable identity
       } catch (...) {
+        services_[s].source = FactorySource::ref_default;  // reported here, not again as missing
         problems.push_back(Problem{
-            Problem::Kind::missing_dependency,
+            Problem::Kind::invalid_registration,
             {services_[s].ref->id},
             {},
             "Failed to instantiate service " + quote(services_[s].ref->id) +
                 " because the default factory loader threw an error: " + describe(std::current_exception())});
+        continue;
+      }
+      if (impl->service()->id != services_[s].ref->id) {
+        services_[s].source = FactorySource::ref_default;
+        problems.push_back(
+            Problem{Problem::Kind::invalid_registration,
+                    {services_[s].ref->id, impl->service()->id},
+                    {},
+                    "The default factory of " + quote(services_[s].ref->id) + " provides " +
+                        quote(impl->service()->id) +
+                        " instead; pass the callback's `service` argument to createServiceFactory"});
         continue;
       }
       services_[s].source = FactorySource::ref_default;
