@@ -1,18 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Compile-fail case: a decorator depending on an extension point.
 // Built with RIGGING_COMPILE_FAIL defined it must fail with the diagnostic; without it, its twin must build.
-#include <rigging/rigging.hpp>
-
-using namespace rigging;
-
-struct Svc {
-  virtual ~Svc() = default;
-};
-struct Impl : Svc {};
-
-inline const auto pluginRef = createServiceRef<Svc>("test.plugin");
-inline const auto rootRef = createServiceRef<Svc, RootScope>("test.root");
-inline const auto point = createExtensionPoint<Svc>("test.point");
+#include "common.hpp"
 
 int main() {
 #ifdef RIGGING_COMPILE_FAIL
