@@ -33,3 +33,7 @@ set(RIGGING_HEADERS
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/id.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/invoke.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/engine.hpp)
+
+# Optional headers, each with the package it needs; they are installed, but have their own target.
+#   config_yaml.hpp: yaml-cpp (Debian: libyaml-cpp-dev), target rigging::yaml
+set(RIGGING_YAML_HEADERS ${PROJECT_SOURCE_DIR}/include/rigging/config_yaml.hpp)
