@@ -175,8 +175,9 @@ class LifecycleService {
   LifecycleService& operator=(const LifecycleService&) = default;
 };
 
-/// What RootConfigService::subscribe returns: while it lives (and until unsubscribe()), the callback is called
-/// after each change. Move-only; destroying it unsubscribes, so a callback never outlives what it captures.
+/// What RootConfigService::subscribe returns: while it lives (and until unsubscribe()), the callback is
+/// called after each change. Move-only; destroying it unsubscribes, so a callback never outlives what it
+/// captures.
 class ConfigSubscription {
  public:
   ConfigSubscription() = default;

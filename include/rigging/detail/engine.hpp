@@ -238,8 +238,8 @@ class Engine {
 
   [[nodiscard]] std::size_t liveInstanceCount() const noexcept { return created_.size(); }
 
-  /// For the testing utilities only: `factory` provides core.rootInstanceMetadata instead of the built-in list,
-  /// which a backend's features cannot replace. Call before start().
+  /// For the testing utilities only: `factory` provides core.rootInstanceMetadata instead of the built-in
+  /// list, which a backend's features cannot replace. Call before start().
   void replaceInstanceMetadata(std::shared_ptr<const FactoryImpl> factory) {
     instanceMetadataFactory_ = std::move(factory);
   }

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright The rigging Authors
-// `mockServices::<name>`: a ready fake of every core service but core.pluginMetadata (which is built in), and a
-// service factory for each (Backstage's `mockServices` of @backstage/backend-test-utils).
+// `mockServices::<name>`: a ready fake of every core service but core.pluginMetadata (which is built in), and
+// a service factory for each (Backstage's `mockServices` of @backstage/backend-test-utils).
 //
-// Each mock is a small handle: copies share one state, so a test keeps one copy to inspect and hands another to a
-// backend with `mockServices::<name>::factory(instance)`. `::factory()` and `::factory(options)` make a fresh
-// fake for each backend instead. Nothing here calls a test framework: inspect the fakes with your own asserts.
+// Each mock is a small handle: copies share one state, so a test keeps one copy to inspect and hands another
+// to a backend with `mockServices::<name>::factory(instance)`. `::factory()` and `::factory(options)` make a
+// fresh fake for each backend instead. Nothing here calls a test framework: inspect the fakes with your own
+// asserts.
 #pragma once
 
 #include <rigging/core_services.hpp>
@@ -80,7 +81,8 @@ class CapturingLogger : public Base {
   [[nodiscard]] bool enabled(LogLevel level) const noexcept override { return level <= capture_->level; }
   [[nodiscard]] std::shared_ptr<LoggerService> child(LogFields fields) override {
     LogFields merged = fields_;
-    merged.insert(merged.end(), std::make_move_iterator(fields.begin()), std::make_move_iterator(fields.end()));
+    merged.insert(merged.end(), std::make_move_iterator(fields.begin()),
+                  std::make_move_iterator(fields.end()));
     return std::make_shared<CapturingLogger<LoggerService>>(capture_, std::move(merged));
   }
 
@@ -185,8 +187,8 @@ struct MockLifecycleState {
 
 namespace mockServices {
 
-/// A fake `core.rootInstanceMetadata` listing the plugins you give it. A backend's features cannot replace the
-/// built-in one; startTestBackend and ServiceFactoryTester accept this factory in their place.
+/// A fake `core.rootInstanceMetadata` listing the plugins you give it. A backend's features cannot replace
+/// the built-in one; startTestBackend and ServiceFactoryTester accept this factory in their place.
 class rootInstanceMetadata final : public RootInstanceMetadataService {
  public:
   /// What `factory(...)` returns.
@@ -234,7 +236,8 @@ class rootConfig final : public RootConfigService {
   }
 
   /// Replaces the data. If it differs from the current data, calls each subscriber once, in the order they
-  /// subscribed, after the new values are readable, and returns true; otherwise does nothing and returns false.
+  /// subscribed, after the new values are readable, and returns true; otherwise does nothing and returns
+  /// false.
   bool update(ConfigValue data) {
     std::vector<std::shared_ptr<detail::ConfigSubscriber>> subscribers;
     {
@@ -286,7 +289,8 @@ class rootConfig final : public RootConfigService {
       std::string_view key) const override {
     return reader()->getOptionalStringArray(key);
   }
-  [[nodiscard]] std::shared_ptr<const RootConfigService> getOptionalConfig(std::string_view key) const override {
+  [[nodiscard]] std::shared_ptr<const RootConfigService> getOptionalConfig(
+      std::string_view key) const override {
     return reader()->getOptionalConfig(key);
   }
 
@@ -352,8 +356,8 @@ class logger final : public detail::CapturingLogger<LoggerService> {
   explicit logger(Options options)
       : CapturingLogger(std::make_shared<detail::LogCapture>(options.level), std::move(options.fields)) {}
 
-  /// Each plugin's logger is the root logger's child tagged `{"plugin", id}`, as in a real backend: with the mock
-  /// root logger, its records hold every plugin's lines.
+  /// Each plugin's logger is the root logger's child tagged `{"plugin", id}`, as in a real backend: with the
+  /// mock root logger, its records hold every plugin's lines.
   [[nodiscard]] static Factory factory() { return loggerServiceFactory; }
   /// Each plugin's logger is `instance.child({{"plugin", id}})`: `instance.records()` holds every plugin's
   /// lines, each with its plugin id.
@@ -396,11 +400,11 @@ class rootLifecycle final : public RootLifecycleService {
 
   /// A fresh mock per backend; failures are also logged through core.rootLogger, as the default does.
   [[nodiscard]] static Factory factory() {
-    return createServiceFactory(coreServices::rootLifecycle, deps(coreServices::rootLogger),
-                                [](RootLoggerService& log) {
-                                  return rootLifecycle(std::make_shared<detail::MockLifecycleState>(
-                                      "root", detail::logHookFailures(log)));
-                                });
+    return createServiceFactory(
+        coreServices::rootLifecycle, deps(coreServices::rootLogger), [](RootLoggerService& log) {
+          return rootLifecycle(
+              std::make_shared<detail::MockLifecycleState>("root", detail::logHookFailures(log)));
+        });
   }
   [[nodiscard]] static Factory factory(const rootLifecycle& instance) {
     return detail::providing(coreServices::rootLifecycle, instance);
@@ -443,11 +447,12 @@ class lifecycle final : public LifecycleService {
 
   /// A fresh mock per plugin; failures are also logged through the plugin's core.logger, as the default does.
   [[nodiscard]] static Factory factory() {
-    return createServiceFactory(coreServices::lifecycle, deps(coreServices::logger, coreServices::pluginMetadata),
-                                [](LoggerService& log, PluginMetadataService& plugin) {
-                                  return lifecycle(std::make_shared<detail::MockLifecycleState>(
-                                      "plugin '" + std::string(plugin.getId()) + "'", detail::logHookFailures(log)));
-                                });
+    return createServiceFactory(
+        coreServices::lifecycle, deps(coreServices::logger, coreServices::pluginMetadata),
+        [](LoggerService& log, PluginMetadataService& plugin) {
+          return lifecycle(std::make_shared<detail::MockLifecycleState>(
+              "plugin '" + std::string(plugin.getId()) + "'", detail::logHookFailures(log)));
+        });
   }
   /// Every plugin gets this one instance: use it with a single plugin, since a phase runs only once.
   [[nodiscard]] static Factory factory(const lifecycle& instance) {
@@ -459,8 +464,8 @@ class lifecycle final : public LifecycleService {
   std::shared_ptr<detail::MockLifecycleState> state_;
 };
 
-/// Every mock above: one per core service but core.pluginMetadata. Our test suite checks this list against the
-/// core services, so a new core service cannot ship without its mock.
+/// Every mock above: one per core service but core.pluginMetadata. Our test suite checks this list against
+/// the core services, so a new core service cannot ship without its mock.
 using all = std::tuple<rootInstanceMetadata, rootConfig, rootLogger, logger, rootLifecycle, lifecycle>;
 
 }  // namespace mockServices
@@ -469,28 +474,30 @@ namespace detail {
 
 template <class Mock>
 void addMockFactory(std::vector<std::shared_ptr<const FactoryImpl>>& out) {
-  if constexpr (!std::is_same_v<Mock, mockServices::rootInstanceMetadata>) out.push_back(Mock::factory().impl());
+  if constexpr (!std::is_same_v<Mock, mockServices::rootInstanceMetadata>)
+    out.push_back(Mock::factory().impl());
 }
 
 /// The default factories of startTestBackend and ServiceFactoryTester: `::factory()` of every mock, except
 /// rootInstanceMetadata, whose built-in version lists what a test backend really installs.
 inline std::vector<std::shared_ptr<const FactoryImpl>> mockFactories() {
   std::vector<std::shared_ptr<const FactoryImpl>> out;
-  [&out]<class... Mock>(std::tuple<Mock...>*) { (addMockFactory<Mock>(out), ...); }(
-      static_cast<mockServices::all*>(nullptr));
+  [&out]<class... Mock>(std::tuple<Mock...>*) {
+    (addMockFactory<Mock>(out), ...);
+  }(static_cast<mockServices::all*>(nullptr));
   return out;
 }
 
-/// Whether `feature` is a factory for core.rootInstanceMetadata, which the testing utilities install in place of
-/// the built-in one.
+/// Whether `feature` is a factory for core.rootInstanceMetadata, which the testing utilities install in place
+/// of the built-in one.
 inline bool providesInstanceMetadata(const BackendFeature& feature) {
   return feature.kind() == BackendFeature::Kind::service_factory &&
          feature.factory()->kind() == FactoryImpl::Kind::factory &&
          feature.factory()->service()->id == coreServices::rootInstanceMetadata.id();
 }
 
-/// A backend with the mocks as defaults and `features` added; a factory for core.rootInstanceMetadata replaces
-/// the built-in one.
+/// A backend with the mocks as defaults and `features` added; a factory for core.rootInstanceMetadata
+/// replaces the built-in one.
 inline Backend backendForTest(const std::vector<BackendFeature>& features) {
   Backend backend(mockFactories());
   bool metadataReplaced = false;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright The rigging Authors
-// ServiceFactoryTester: creates the instances of one service factory, for any plugin id, among mock core services
-// (Backstage's `ServiceFactoryTester` of @backstage/backend-test-utils).
+// ServiceFactoryTester: creates the instances of one service factory, for any plugin id, among mock core
+// services (Backstage's `ServiceFactoryTester` of @backstage/backend-test-utils).
 //
 // Each tester owns a backend of its own that never starts: no plugin runs, and instances (root services, root
 // contexts, per-plugin instances) are created on first request and destroyed with the tester. So every tester
@@ -47,8 +47,8 @@ struct ServiceFactoryTesterOptions {
 template <class Ref>
 class TypedServiceFactoryTester;
 
-/// Tests a service factory: `auto tester = ServiceFactoryTester::from(myFactory, {.dependencies = {...}});`, then
-/// `tester.getSubject("my-plugin")` and `tester.getService(ref, "my-plugin")`.
+/// Tests a service factory: `auto tester = ServiceFactoryTester::from(myFactory, {.dependencies = {...}});`,
+/// then `tester.getSubject("my-plugin")` and `tester.getService(ref, "my-plugin")`.
 class ServiceFactoryTester {
  public:
   using Options = ServiceFactoryTesterOptions;
@@ -59,12 +59,12 @@ class ServiceFactoryTester {
       const ServiceFactory<T, Scope, C>& subject, Options options = {});
 
   /// The instance of `ref` for plugin `pluginId` (ignored for root services), created on first request. The
-  /// first request validates the tester's graph: a dependency that nothing provides is a ValidationError naming
-  /// it, thrown again by every later request; so is a `ref` that no factory here provides. A factory that throws
-  /// gives a ServiceFactoryError, as in a backend.
+  /// first request validates the tester's graph: a dependency that nothing provides is a ValidationError
+  /// naming it, thrown again by every later request; so is a `ref` that no factory here provides. A factory
+  /// that throws gives a ServiceFactoryError, as in a backend.
   template <class Ref>
-    requires detail::is_service_ref<Ref>::value
-  typename Ref::injected_type getService(const Ref& ref, std::string_view pluginId = "test") {
+  requires detail::is_service_ref<Ref>::value typename Ref::injected_type getService(
+      const Ref& ref, std::string_view pluginId = "test") {
     return detail::resolveForTest(engine(), ref, pluginId, "this ServiceFactoryTester");
   }
 
@@ -99,9 +99,11 @@ class ServiceFactoryTester {
 template <class Ref>
 class TypedServiceFactoryTester : public ServiceFactoryTester {
  public:
-  /// The subject's instance for plugin `pluginId` (ignored for a root service): `T&`, or a ServiceRange<T> for a
-  /// multiton. Throws like getService.
-  typename Ref::injected_type getSubject(std::string_view pluginId = "test") { return getService(ref_, pluginId); }
+  /// The subject's instance for plugin `pluginId` (ignored for a root service): `T&`, or a ServiceRange<T>
+  /// for a multiton. Throws like getService.
+  typename Ref::injected_type getSubject(std::string_view pluginId = "test") {
+    return getService(ref_, pluginId);
+  }
 
  private:
   friend class ServiceFactoryTester;
@@ -112,8 +114,8 @@ class TypedServiceFactoryTester : public ServiceFactoryTester {
 };
 
 template <class T, class Scope, class C>
-TypedServiceFactoryTester<ServiceRef<T, Scope, C>> ServiceFactoryTester::from(const ServiceFactory<T, Scope, C>& subject,
-                                                                              Options options) {
+TypedServiceFactoryTester<ServiceRef<T, Scope, C>> ServiceFactoryTester::from(
+    const ServiceFactory<T, Scope, C>& subject, Options options) {
   return TypedServiceFactoryTester<ServiceRef<T, Scope, C>>(subject.service(), subject, options);
 }
 

@@ -3,9 +3,9 @@
 // startTestBackend: a started backend for a test, with a mock for every core service (Backstage's
 // `startTestBackend` of @backstage/backend-test-utils).
 //
-// Around the features under test it adds what a test needs and a real backend would not have: an empty plugin for
-// every plugin id that has modules but no plugin (so those modules run), and a module that registers each tested
-// extension point in the plugin of the module that consumes it.
+// Around the features under test it adds what a test needs and a real backend would not have: an empty plugin
+// for every plugin id that has modules but no plugin (so those modules run), and a module that registers each
+// tested extension point in the plugin of the module that consumes it.
 #pragma once
 
 #include <rigging/backend.hpp>
@@ -35,21 +35,22 @@ namespace rigging {
 class TestExtensionPoint {
  public:
   template <class T, class Impl>
-  TestExtensionPoint(const ExtensionPoint<T>& ref, std::shared_ptr<Impl> impl)  // NOLINT(google-explicit-constructor)
+  TestExtensionPoint(const ExtensionPoint<T>& ref,
+                     std::shared_ptr<Impl> impl)  // NOLINT(google-explicit-constructor)
       : id_(ref.id()), register_([ref, impl = std::move(impl)](ModuleRegistrationPoints& env) {
           env.registerExtensionPoint(ref, impl);
         }) {}
   template <class T, class Impl>
-    requires std::is_convertible_v<Impl*, T*>
-  TestExtensionPoint(const ExtensionPoint<T>& ref, Impl impl)  // NOLINT(google-explicit-constructor)
-      : TestExtensionPoint(ref, std::make_shared<Impl>(std::move(impl))) {}
+    requires std::is_convertible_v<Impl*, T*> TestExtensionPoint(
+        const ExtensionPoint<T>& ref, Impl impl)  // NOLINT(google-explicit-constructor)
+        : TestExtensionPoint(ref, std::make_shared<Impl>(std::move(impl))) {}
 
-  [[nodiscard]] const std::string& id() const noexcept { return id_; }
-  void registerIn(ModuleRegistrationPoints& env) const { register_(env); }
+    [[nodiscard]] const std::string& id() const noexcept { return id_; }
+    void registerIn(ModuleRegistrationPoints& env) const { register_(env); }
 
- private:
-  std::string id_;
-  std::function<void(ModuleRegistrationPoints&)> register_;
+   private:
+    std::string id_;
+    std::function<void(ModuleRegistrationPoints&)> register_;
 };
 
 /// What startTestBackend starts: `{.features = {...}, .extensionPoints = {{ref, impl}, ...}}`.
@@ -73,8 +74,8 @@ class TestBackend {
   TestBackend& operator=(const TestBackend&) = delete;
 
   /// Stops the backend if it is still running. A failure to stop (a lifecycle hook that threw) cannot be
-  /// thrown from here, so it is printed to standard error as one line starting "rigging: Failed to stop the test
-  /// backend".
+  /// thrown from here, so it is printed to standard error as one line starting "rigging: Failed to stop the
+  /// test backend".
   ~TestBackend() {
     if (auto failure = stopAndDescribe()) std::fprintf(stderr, "rigging: %s\n", failure->c_str());
   }
@@ -88,8 +89,8 @@ class TestBackend {
   /// The instance of `ref` for plugin `pluginId` (ignored for root services), created if no plugin needed it
   /// yet. Throws ValidationError when the backend has no factory for it, BackendStateError after stop().
   template <class Ref>
-    requires detail::is_service_ref<Ref>::value
-  typename Ref::injected_type getService(const Ref& ref, std::string_view pluginId = "test") {
+  requires detail::is_service_ref<Ref>::value typename Ref::injected_type getService(
+      const Ref& ref, std::string_view pluginId = "test") {
     if (stopped_) throw BackendStateError("The test backend has stopped; get services from it before stop()");
     return detail::resolveForTest(backend_.engine(), ref, pluginId, "this test backend");
   }
@@ -102,13 +103,15 @@ class TestBackend {
   [[nodiscard]] Backend& backend() noexcept { return backend_; }
 
  private:
-  // Stops once; returns what went wrong, if anything. The mock root logger, if it is one, says which hooks failed.
+  // Stops once; returns what went wrong, if anything. The mock root logger, if it is one, says which hooks
+  // failed.
   std::optional<std::string> stopAndDescribe() noexcept {
     if (std::exchange(stopped_, true)) return std::nullopt;
     std::optional<mockServices::rootLogger> log;
     std::size_t before = 0;
     try {
-      auto* root = static_cast<RootLoggerService*>(backend_.engine().resolve(*coreServices::rootLogger.info(), {}));
+      auto* root =
+          static_cast<RootLoggerService*>(backend_.engine().resolve(*coreServices::rootLogger.info(), {}));
       if (const auto* mock = dynamic_cast<const mockServices::rootLogger*>(root)) {
         log = *mock;
         before = log->records().size();
@@ -125,7 +128,8 @@ class TestBackend {
         details += (details.empty() ? "" : "; ") + records[i].message;
       }
     }
-    if (details.empty()) details = "a lifecycle hook or lifecycle service failed; see the root logger's output";
+    if (details.empty())
+      details = "a lifecycle hook or lifecycle service failed; see the root logger's output";
     return "Failed to stop the test backend: " + details;
   }
 
@@ -174,21 +178,22 @@ inline std::vector<BackendModule> extensionPointModules(const std::vector<Backen
   std::vector<Problem> problems;
   for (std::size_t i = 0; i < points.size(); ++i) {
     if (bound[i]) continue;
-    problems.push_back(Problem{Problem::Kind::extension_point_misuse,
-                               {points[i].id()},
-                               {},
-                               "Extension point '" + points[i].id() +
-                                   "' given to startTestBackend is not used by any tested module, so its plugin "
-                                   "is unknown; add a module that depends on it to .features, or remove it"});
+    problems.push_back(
+        Problem{Problem::Kind::extension_point_misuse,
+                {points[i].id()},
+                {},
+                "Extension point '" + points[i].id() +
+                    "' given to startTestBackend is not used by any tested module, so its plugin "
+                    "is unknown; add a module that depends on it to .features, or remove it"});
   }
   if (!problems.empty()) throw ValidationError(std::move(problems));
   std::vector<BackendModule> modules;
   for (std::size_t p = 0; p < pluginIds.size(); ++p) {
-    modules.push_back(createBackendModule(
-        pluginIds[p], "test-extension-point-registration", [points = byPlugin[p]](ModuleRegistrationPoints& env) {
-          for (const auto* point : points) point->registerIn(env);
-          env.registerInit(deps(), [] {});
-        }));
+    modules.push_back(createBackendModule(pluginIds[p], "test-extension-point-registration",
+                                          [points = byPlugin[p]](ModuleRegistrationPoints& env) {
+                                            for (const auto* point : points) point->registerIn(env);
+                                            env.registerInit(deps(), [] {});
+                                          }));
   }
   return modules;
 }
@@ -206,7 +211,8 @@ inline std::vector<BackendPlugin> pluginsForOrphanModules(const std::vector<Back
   }
   std::vector<BackendPlugin> out;
   for (const auto& id : orphans) {
-    out.push_back(createBackendPlugin(id, [](PluginRegistrationPoints& env) { env.registerInit(deps(), [] {}); }));
+    out.push_back(
+        createBackendPlugin(id, [](PluginRegistrationPoints& env) { env.registerInit(deps(), [] {}); }));
   }
   return out;
 }
@@ -215,12 +221,12 @@ inline std::vector<BackendPlugin> pluginsForOrphanModules(const std::vector<Back
 
 /// Starts a backend for a test: `startTestBackend({.features = {myPlugin, myModule}})`.
 ///
-/// Every core service is a mock (`mockServices::<name>::factory()`); a service factory among the features replaces
-/// the mock of its service. A plugin id that has modules but no plugin among the features gets an empty plugin,
-/// so its modules run. Each of `.extensionPoints` is registered, by an added module
-/// 'test-extension-point-registration', in the plugin of the first tested module that depends on it; one that no
-/// tested module depends on is a ValidationError saying so. (Modules that feature loaders add are not seen.)
-/// Throws what Backend::start() throws. The backend stops when the result goes out of scope.
+/// Every core service is a mock (`mockServices::<name>::factory()`); a service factory among the features
+/// replaces the mock of its service. A plugin id that has modules but no plugin among the features gets an
+/// empty plugin, so its modules run. Each of `.extensionPoints` is registered, by an added module
+/// 'test-extension-point-registration', in the plugin of the first tested module that depends on it; one that
+/// no tested module depends on is a ValidationError saying so. (Modules that feature loaders add are not
+/// seen.) Throws what Backend::start() throws. The backend stops when the result goes out of scope.
 [[nodiscard]] inline TestBackend startTestBackend(TestBackendOptions options) {
   std::vector<BackendFeature> features = std::move(options.features);
   const auto modules = detail::extensionPointModules(features, options.extensionPoints);
