@@ -226,8 +226,9 @@ inline std::vector<BackendPlugin> pluginsForOrphanModules(const std::vector<Back
 /// empty plugin, so its modules run. Each of `.extensionPoints` is registered, by an added module
 /// 'test-extension-point-registration', in the plugin of the first tested module that depends on it; one that
 /// no tested module depends on is a ValidationError saying so. (Modules that feature loaders add are not
-/// seen.) Throws what Backend::start() throws. The backend stops when the result goes out of scope.
-[[nodiscard]] inline TestBackend startTestBackend(TestBackendOptions options) {
+/// seen.) Throws what Backend::start() throws. The backend stops when the result goes out of scope; a test
+/// that only needs the start may discard it (as Backstage tests often do), and the backend stops at once.
+inline TestBackend startTestBackend(TestBackendOptions options) {
   std::vector<BackendFeature> features = std::move(options.features);
   const auto modules = detail::extensionPointModules(features, options.extensionPoints);
   const auto plugins = detail::pluginsForOrphanModules(features);
