@@ -64,8 +64,9 @@ TEST_CASE("mockServices: every core service but pluginMetadata has a mock", "[te
   }
 }
 
-TEST_CASE("mockServices::rootConfig: reads its data; update() notifies subscribers only when data changed",
-          "[testing][mock_services][config]") {
+TEST_CASE(
+    "mockServices::rootConfig: reads its data, and update() notifies subscribers only when data changed",
+    "[testing][mock_services][config]") {
   mockServices::rootConfig config({.data = ConfigObject{{"app", ConfigObject{{"port", 7007}}}}});
   CHECK(config.getNumber("app.port") == 7007);
   CHECK(config.getConfig("app")->getNumber("port") == 7007);
@@ -87,7 +88,7 @@ TEST_CASE("mockServices::rootConfig: reads its data; update() notifies subscribe
   CHECK_FALSE(config.has("app"));
 }
 
-TEST_CASE("mockServices::rootConfig: a destroyed subscription stops its callback; copies share data",
+TEST_CASE("mockServices::rootConfig: a destroyed subscription stops its callback, and copies share data",
           "[testing][mock_services][config]") {
   mockServices::rootConfig config;
   const mockServices::rootConfig copy = config;
