@@ -145,6 +145,10 @@ class DefaultRootHttpRouter final : public RootHttpRouterService {
         sendJson(res, {{"status", "error"}, {"message", "Backend is not ready"}}, 503);
       }
     });
+    // Each request, at debug level (backend.logging.level: debug).
+    server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      logger_.debug({{"type", "incomingRequest"}}, "{} {} {}", req.method, req.path, res.status);
+    });
     server_.set_exception_handler(
         [](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
           try {
@@ -160,8 +164,15 @@ class DefaultRootHttpRouter final : public RootHttpRouterService {
   // Root startup hook: every plugin has added its routes.
   void serve() {
     serving_ = true;
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    thread_ = std::thread([this] {
+      server_.listen_after_bind();
+      listenReturned_ = true;
+    });
+    // stop() only works once the server runs: wait for that, so that a quick shutdown cannot miss it.
+    while (!server_.is_running()) {
+      if (listenReturned_) throw std::runtime_error("the HTTP server stopped as soon as it started");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     ready_ = true;
     logger_.info("Listening on {}", baseUrl());
   }
@@ -174,7 +185,9 @@ class DefaultRootHttpRouter final : public RootHttpRouterService {
     std::this_thread::sleep_for(shutdownDelay_);
   }
 
-  // Root shutdown hook (and the destructor, when start-up failed before serving).
+  // Root shutdown hook, and the destructor. When start-up failed before serving, there is no thread to stop,
+  // and the bound socket is released when the process exits: cpp-httplib has no call to close a socket it has
+  // not served on.
   void halt() {
     if (!thread_.joinable()) return;
     server_.stop();  // lets the requests being handled finish
@@ -190,6 +203,7 @@ class DefaultRootHttpRouter final : public RootHttpRouterService {
   std::thread thread_;
   std::atomic<bool> serving_{false};
   std::atomic<bool> ready_{false};
+  std::atomic<bool> listenReturned_{false};
 };
 
 /// The factory, added by the backend's main(). Depends on root services only, as a root factory must.
