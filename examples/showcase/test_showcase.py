@@ -119,6 +119,10 @@ def main():
                                {"kind": "Spaceship", "metadata": {"name": "enterprise"}})
     expect(status == 400 and "kind 'Spaceship' is not allowed" in rejected["error"]["message"],
            f"the validation processor did not reject a bad kind: {status} {rejected}", first)
+    status, rejected = request(first.port, "POST", "/api/catalog/entities",
+                               {"kind": "Component", "metadata": {"name": "bad--name"}})
+    expect(status == 400 and "invalid entity name 'bad--name'" in rejected["error"]["message"],
+           f"the validation processor did not reject a bad name: {status} {rejected}", first)
     status, listed = request(first.port, "GET", "/api/catalog/entities")
     expect(status == 200 and [e["metadata"]["name"] for e in listed] == ["pets-api", "petstore"],
            f"GET /entities: {status} {listed}", first)

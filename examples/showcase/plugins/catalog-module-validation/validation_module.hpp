@@ -10,8 +10,8 @@
 #include <rigging/rigging.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
-#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,15 +31,27 @@ class ValidationProcessor final : public CatalogProcessor {
       throw HttpError(400,
                       "kind '" + kind + "' is not allowed; allowed kinds are set by catalog.rules.allow");
     }
-    static const std::regex namePattern("[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*");
     const auto name = entity["metadata"]["name"].get<std::string>();
-    if (name.size() > 63 || !std::regex_match(name, namePattern)) {
+    if (!isValidName(name)) {
       throw HttpError(400, "invalid entity name '" + name +
                                "': use at most 63 letters and digits, separated by single '-', '_' or '.'");
     }
   }
 
  private:
+  // Backstage's rule for names: [a-zA-Z0-9] runs separated by single '-', '_' or '.', at most 63 characters.
+  static bool isValidName(const std::string& name) {
+    if (name.empty() || name.size() > 63) return false;
+    bool afterSeparator = true;  // a name may not start with a separator
+    for (const char c : name) {
+      const bool separator = c == '-' || c == '_' || c == '.';
+      if (separator && afterSeparator) return false;
+      if (!separator && std::isalnum(static_cast<unsigned char>(c)) == 0) return false;
+      afterSeparator = separator;
+    }
+    return !afterSeparator;
+  }
+
   std::vector<std::string> allowedKinds_;
 };
 
