@@ -473,17 +473,22 @@ using all = std::tuple<rootInstanceMetadata, rootConfig, rootLogger, logger, roo
 namespace detail {
 
 template <class Mock>
-void addMockFactory(std::vector<std::shared_ptr<const FactoryImpl>>& out) {
-  if constexpr (!std::is_same_v<Mock, mockServices::rootInstanceMetadata>)
+void addMockFactory(std::vector<std::shared_ptr<const FactoryImpl>>& out,
+                    const mockServices::rootLogger& log) {
+  if constexpr (std::is_same_v<Mock, mockServices::rootLogger>) {
+    out.push_back(Mock::factory(log).impl());
+  } else if constexpr (!std::is_same_v<Mock, mockServices::rootInstanceMetadata>) {
     out.push_back(Mock::factory().impl());
+  }
 }
 
 /// The default factories of startTestBackend and ServiceFactoryTester: `::factory()` of every mock, except
-/// rootInstanceMetadata, whose built-in version lists what a test backend really installs.
-inline std::vector<std::shared_ptr<const FactoryImpl>> mockFactories() {
+/// rootInstanceMetadata, whose built-in version lists what a test backend really installs. The root logger is
+/// `log` (a copy, sharing its records), so the caller can read what the backend logs without a downcast.
+inline std::vector<std::shared_ptr<const FactoryImpl>> mockFactories(const mockServices::rootLogger& log) {
   std::vector<std::shared_ptr<const FactoryImpl>> out;
-  [&out]<class... Mock>(std::tuple<Mock...>*) {
-    (addMockFactory<Mock>(out), ...);
+  [&out, &log]<class... Mock>(std::tuple<Mock...>*) {
+    (addMockFactory<Mock>(out, log), ...);
   }(static_cast<mockServices::all*>(nullptr));
   return out;
 }
@@ -498,8 +503,9 @@ inline bool providesInstanceMetadata(const BackendFeature& feature) {
 
 /// A backend with the mocks as defaults and `features` added; a factory for core.rootInstanceMetadata
 /// replaces the built-in one.
-inline Backend backendForTest(const std::vector<BackendFeature>& features) {
-  Backend backend(mockFactories());
+inline Backend backendForTest(const std::vector<BackendFeature>& features,
+                              const mockServices::rootLogger& log = mockServices::rootLogger()) {
+  Backend backend(mockFactories(log));
   bool metadataReplaced = false;
   for (const auto& feature : features) {
     if (!metadataReplaced && providesInstanceMetadata(feature)) {

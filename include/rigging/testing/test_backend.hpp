@@ -66,9 +66,13 @@ struct TestBackendOptions {
 /// stop as an exception, since a destructor can only print it.
 class TestBackend {
  public:
-  explicit TestBackend(Backend backend) : backend_(std::move(backend)) {}
+  /// `log` shares its records with the backend's default root logger (a feature may have replaced it).
+  explicit TestBackend(Backend backend, mockServices::rootLogger log = mockServices::rootLogger())
+      : backend_(std::move(backend)), log_(std::move(log)) {}
   TestBackend(TestBackend&& other) noexcept
-      : backend_(std::move(other.backend_)), stopped_(std::exchange(other.stopped_, true)) {}
+      : backend_(std::move(other.backend_)),
+        log_(std::move(other.log_)),
+        stopped_(std::exchange(other.stopped_, true)) {}
   TestBackend& operator=(TestBackend&&) = delete;
   TestBackend(const TestBackend&) = delete;
   TestBackend& operator=(const TestBackend&) = delete;
@@ -103,30 +107,22 @@ class TestBackend {
   [[nodiscard]] Backend& backend() noexcept { return backend_; }
 
  private:
-  // Stops once; returns what went wrong, if anything. The mock root logger, if it is one, says which hooks
-  // failed.
+  // Stops once; returns what went wrong, if anything. The mock root logger's error lines written while
+  // stopping say which hooks failed (none are seen when a feature replaced the root logger; no RTTI is
+  // needed).
   std::optional<std::string> stopAndDescribe() noexcept {
     if (std::exchange(stopped_, true)) return std::nullopt;
-    std::optional<mockServices::rootLogger> log;
-    std::size_t before = 0;
-    try {
-      auto* root =
-          static_cast<RootLoggerService*>(backend_.engine().resolve(*coreServices::rootLogger.info(), {}));
-      if (const auto* mock = dynamic_cast<const mockServices::rootLogger*>(root)) {
-        log = *mock;
-        before = log->records().size();
-      }
-    } catch (...) {
-      log.reset();  // no details then
-    }
-    if (backend_.stop()) return std::nullopt;
     std::string details;
-    if (log) {
-      const auto records = log->records();
+    try {
+      const std::size_t before = log_.records().size();
+      if (backend_.stop()) return std::nullopt;
+      const auto records = log_.records();
       for (std::size_t i = before; i < records.size(); ++i) {
         if (records[i].level != LogLevel::error) continue;
         details += (details.empty() ? "" : "; ") + records[i].message;
       }
+    } catch (...) {
+      details.clear();  // no details then
     }
     if (details.empty())
       details = "a lifecycle hook or lifecycle service failed; see the root logger's output";
@@ -134,6 +130,7 @@ class TestBackend {
   }
 
   Backend backend_;
+  mockServices::rootLogger log_;
   bool stopped_ = false;
 };
 
@@ -232,11 +229,12 @@ inline TestBackend startTestBackend(TestBackendOptions options) {
   std::vector<BackendFeature> features = std::move(options.features);
   const auto modules = detail::extensionPointModules(features, options.extensionPoints);
   const auto plugins = detail::pluginsForOrphanModules(features);
-  Backend backend = detail::backendForTest(features);
+  const mockServices::rootLogger log;
+  Backend backend = detail::backendForTest(features, log);
   for (const auto& module : modules) backend.add(module);
   for (const auto& plugin : plugins) backend.add(plugin);
   backend.start();
-  return TestBackend(std::move(backend));
+  return TestBackend(std::move(backend), log);
 }
 
 }  // namespace rigging
