@@ -1092,12 +1092,19 @@ class Engine {
       logger->info({{"type", "initialization"}}, "Plugin initialization started: {}",
                    ids.empty() ? std::string("no plugins") : quoteAll(ids));
     }
+    // The plugin-scoped services every plugin creates at start, found once rather than once per plugin.
+    std::vector<std::uint32_t> eagerServices;
+    for (std::uint32_t s = 0; s < services_.size(); ++s) {
+      const Service& service = services_[s];
+      if (!service.isRoot() && service.source != FactorySource::builtin && eager(service))
+        eagerServices.push_back(s);
+    }
     {
       std::optional<ProgressReporter> progress;
       if (logger != nullptr && !ids.empty()) progress.emplace(*logger, progressUnit_, ids);
       for (auto& plugin : plugins_) {
         if (!plugin->impl) continue;
-        startPlugin(*plugin);
+        startPlugin(*plugin, eagerServices);
         if (progress) progress->done(plugin->id);
       }
     }
@@ -1122,7 +1129,7 @@ class Engine {
     }
   }
 
-  void startPlugin(Plugin& plugin) {
+  void startPlugin(Plugin& plugin, const std::vector<std::uint32_t>& eagerServices) {
     const auto began = std::chrono::steady_clock::now();
     PluginStartupResult result{plugin.id, StartupStatus::ok, {}, std::nullopt, {}};
     auto fail = [](std::exception_ptr error, bool abort) {
@@ -1130,11 +1137,7 @@ class Engine {
     };
     bool servicesReady = true;
     try {
-      for (std::uint32_t s = 0; s < services_.size(); ++s) {
-        const Service& service = services_[s];
-        if (!service.isRoot() && service.source != FactorySource::builtin && eager(service))
-          ensure(s, &plugin);
-      }
+      for (const auto s : eagerServices) ensure(s, &plugin);
     } catch (...) {
       servicesReady = false;
       result.status = StartupStatus::failed;
