@@ -587,6 +587,11 @@ class Engine {
     services_.clear();
     byId_.clear();
     factories_.clear();
+    // Every factory names a service: sized once, the registry is not rehashed or moved while it fills.
+    const std::size_t expected = factoryRecords_.size() + backendDefaults_.size() + 2;
+    services_.reserve(expected);
+    byId_.reserve(expected);
+    factories_.reserve(expected);
     services_[serviceFor(coreServices::pluginMetadata.info(), problems)].source = FactorySource::builtin;
     const auto installed = serviceFor(coreServices::rootInstanceMetadata.info(), problems);
     services_[installed].source = FactorySource::builtin;
