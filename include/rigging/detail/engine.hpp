@@ -102,11 +102,13 @@ class Engine {
     try {
       std::vector<Problem> problems;
       for (auto& feature : queued_) apply(feature, FactorySource::explicitly_added, 0);  // (1)
-      runLoaders(problems);                                                              // (2)
-      registerPluginsAndModules(problems);                                               // (3)
+      std::vector<BackendFeature>().swap(queued_);  // applied: not kept for the backend's life
+      runLoaders(problems);                         // (2)
+      registerPluginsAndModules(problems);          // (3)
       describeInstalledPlugins();
       buildRegistry(problems, true);
-      validate(problems);  // (4)
+      std::vector<FactoryRecord>().swap(factoryRecords_);  // the registry holds its factories now
+      validate(problems);                                  // (4)
       if (!problems.empty()) throw ValidationError(withoutRepeats(std::move(problems)));
     } catch (...) {
       state_ = State::stopped;
