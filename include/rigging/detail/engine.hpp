@@ -102,11 +102,13 @@ class Engine {
     try {
       std::vector<Problem> problems;
       for (auto& feature : queued_) apply(feature, FactorySource::explicitly_added, 0);  // (1)
-      runLoaders(problems);                                                              // (2)
-      registerPluginsAndModules(problems);                                               // (3)
+      std::vector<BackendFeature>().swap(queued_);  // applied: not kept for the backend's life
+      runLoaders(problems);                         // (2)
+      registerPluginsAndModules(problems);          // (3)
       describeInstalledPlugins();
       buildRegistry(problems, true);
-      validate(problems);  // (4)
+      std::vector<FactoryRecord>().swap(factoryRecords_);  // the registry holds its factories now
+      validate(problems);                                  // (4)
       if (!problems.empty()) throw ValidationError(withoutRepeats(std::move(problems)));
     } catch (...) {
       state_ = State::stopped;
@@ -594,6 +596,11 @@ class Engine {
     services_.clear();
     byId_.clear();
     factories_.clear();
+    // Every factory names a service: sized once, the registry is not rehashed or moved while it fills.
+    const std::size_t expected = factoryRecords_.size() + backendDefaults_.size() + 2;
+    services_.reserve(expected);
+    byId_.reserve(expected);
+    factories_.reserve(expected);
     services_[serviceFor(coreServices::pluginMetadata.info(), problems)].source = FactorySource::builtin;
     const auto installed = serviceFor(coreServices::rootInstanceMetadata.info(), problems);
     if (instanceMetadataFactory_) {
@@ -1104,12 +1111,19 @@ class Engine {
       logger->info({{"type", "initialization"}}, "Plugin initialization started: {}",
                    ids.empty() ? std::string("no plugins") : quoteAll(ids));
     }
+    // The plugin-scoped services every plugin creates at start, found once rather than once per plugin.
+    std::vector<std::uint32_t> eagerServices;
+    for (std::uint32_t s = 0; s < services_.size(); ++s) {
+      const Service& service = services_[s];
+      if (!service.isRoot() && service.source != FactorySource::builtin && eager(service))
+        eagerServices.push_back(s);
+    }
     {
       std::optional<ProgressReporter> progress;
       if (logger != nullptr && !ids.empty()) progress.emplace(*logger, progressUnit_, ids);
       for (auto& plugin : plugins_) {
         if (!plugin->impl) continue;
-        startPlugin(*plugin);
+        startPlugin(*plugin, eagerServices);
         if (progress) progress->done(plugin->id);
       }
     }
@@ -1134,7 +1148,7 @@ class Engine {
     }
   }
 
-  void startPlugin(Plugin& plugin) {
+  void startPlugin(Plugin& plugin, const std::vector<std::uint32_t>& eagerServices) {
     const auto began = std::chrono::steady_clock::now();
     PluginStartupResult result{plugin.id, StartupStatus::ok, {}, std::nullopt, {}};
     auto fail = [](std::exception_ptr error, bool abort) {
@@ -1142,11 +1156,7 @@ class Engine {
     };
     bool servicesReady = true;
     try {
-      for (std::uint32_t s = 0; s < services_.size(); ++s) {
-        const Service& service = services_[s];
-        if (!service.isRoot() && service.source != FactorySource::builtin && eager(service))
-          ensure(s, &plugin);
-      }
+      for (const auto s : eagerServices) ensure(s, &plugin);
     } catch (...) {
       servicesReady = false;
       result.status = StartupStatus::failed;
