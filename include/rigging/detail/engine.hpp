@@ -25,12 +25,14 @@
 #include <rigging/startup_result.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <memory>
 #include <memory_resource>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -227,11 +229,19 @@ class Engine {
   void setProgressUnit(std::chrono::milliseconds unit) noexcept { progressUnit_ = unit; }
 
   /// The instance of `ref` for `pluginId` (ignored for root services), created on first use; for tools and
-  /// the testing utilities. Only valid after start().
+  /// the testing utilities. Only valid after start(). Threads may call it at once: each instance is still
+  /// created once. A root instance that exists costs one acquire load; creating, and plugin-scoped
+  /// instances (whose per-plugin map may grow), take a mutex. A factory must not call it.
   void* resolve(const RefInfo& ref, std::string_view pluginId) {
     const auto found = byId_.find(ref.id);
     if (found == byId_.end()) return nullptr;
-    Plugin* plugin = services_[found->second].isRoot() ? nullptr : &pluginState(pluginId);
+    Service& service = services_[found->second];
+    if (service.isRoot()) {
+      if (void* existing = std::atomic_ref<void*>(service.rootInstance).load(std::memory_order_acquire))
+        return existing;
+    }
+    const std::lock_guard lock(resolveMutex_);
+    Plugin* plugin = service.isRoot() ? nullptr : &pluginState(pluginId);
     return ensure(found->second, plugin);
   }
 
@@ -1352,7 +1362,7 @@ class Engine {
       object = decorated.object;
     }
     if (service.isRoot()) {
-      service.rootInstance = object;
+      std::atomic_ref<void*>(service.rootInstance).store(object, std::memory_order_release);  // see resolve()
     } else {
       plugin->instances.emplace(s, object);
     }
@@ -1410,6 +1420,7 @@ class Engine {
   std::vector<Created> created_;  // in creation order; destroyed in reverse
   std::vector<void*> args_;
   const char* what_ = "";
+  std::mutex resolveMutex_;  // creation after start(); see resolve()
 };
 
 }  // namespace rigging::detail
