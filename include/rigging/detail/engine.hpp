@@ -389,6 +389,14 @@ class Engine {
       }
       std::vector<char> reachable(services_.size(), 0);
       markReachable(deps, reachable);
+      // Only problems of what this loader needs keep it from running; the rest are found again, with the
+      // loader's features known, when the whole graph is validated.
+      std::erase_if(found, [&](const Problem& p) {
+        return std::none_of(p.ids.begin(), p.ids.end(), [&](const std::string& id) {
+          const auto at = byId_.find(id);
+          return at != byId_.end() && reachable[at->second];
+        });
+      });
       validate(found, &reachable, "feature loader #" + std::to_string(number));
       if (!found.empty()) {
         problems.insert(problems.end(), found.begin(), found.end());
