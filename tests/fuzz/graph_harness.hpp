@@ -992,15 +992,7 @@ inline std::string join(const std::vector<std::string>& ids) {
 
 inline int indexOf(const std::string& id) { return id.rfind("f.s", 0) == 0 ? std::stoi(id.substr(3)) : -1; }
 
-inline std::string message(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an unknown exception";
-  }
-}
+inline std::string message(const std::exception_ptr& error) { return detail::describe(error); }
 
 // A ServiceFactoryError for one of `candidates`, whose nested cause is the fault of that service; else why
 // not.

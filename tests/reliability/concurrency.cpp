@@ -243,3 +243,32 @@ TEST_CASE("concurrency: the default root logger writes whole lines to stderr fro
   std::fclose(file);
   CHECK(count == threadCount * 100);
 }
+
+TEST_CASE("concurrency: plugins add shutdown hooks from many threads after start, and every one runs",
+          "[concurrency]") {
+  constexpr int hooksPerThread = 50;
+  LifecycleService* lifecycle = nullptr;
+  RootLifecycleService* rootLifecycle = nullptr;
+  auto backend = createBackend();
+  backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::warn, [](std::string_view) {}}));
+  backend.add(pluginWith("hooks", deps(coreServices::lifecycle, coreServices::rootLifecycle),
+                         [&](LifecycleService& own, RootLifecycleService& root) {
+                           lifecycle = &own;
+                           rootLifecycle = &root;
+                         }));
+  backend.start();
+  std::atomic<int> ran{0};
+  race([&](int t) -> void* {
+    for (int i = 0; i < hooksPerThread; ++i) {
+      if (t % 2 == 0) {
+        lifecycle->addShutdownHook([&ran] { ++ran; });
+      } else {
+        rootLifecycle->addShutdownHook([&ran] { ++ran; });
+      }
+    }
+    return nullptr;
+  });
+  CHECK(ran == 0);
+  CHECK(backend.stop());
+  CHECK(ran == threadCount * hooksPerThread);
+}
