@@ -474,7 +474,12 @@ TEST_CASE("catalogue: every error kind declared in the headers has a case, and n
           "[catalogue]") {
   const auto declared = declaredKinds();
   const auto cases = covered();
-  CHECK(declared.size() == 7 + 9 + 16);  // classes, codes, problem kinds: a parser that reads nothing fails
+  // The parser must find the first and last of each list, or it reads less than there is.
+  for (const char* kind :
+       {"ErrorCode::invalid_id", "ErrorCode::hook_rejected", "Problem::Kind::circular_dependency",
+        "Problem::Kind::invalid_config", "Error", "ValidationError", "BackendStartupError"}) {
+    CHECK(declared.count(kind) == 1);
+  }
   for (const auto& kind : declared) {
     INFO(kind << " is declared in include/rigging but no case of the catalogue provokes it");
     CHECK(cases.count(kind) == 1);
