@@ -133,11 +133,11 @@ inline void pickDeps(Choices& c, const Spec& spec, int self, bool rootOnly, int 
     const auto& t = spec.services[static_cast<std::size_t>(target)];
     if (std::find(slots.at.begin(), slots.at.end(), target) != slots.at.end()) continue;
     if (!t.root && rootOnly) continue;
-    std::initializer_list<std::size_t> candidates =
-        t.multiton ? std::initializer_list<std::size_t>{t.root ? Slots::rm : Slots::pm}
-                   : (t.root ? std::initializer_list<std::size_t>{Slots::r0, Slots::r1}
-                             : std::initializer_list<std::size_t>{Slots::p0, Slots::p1});
-    for (const auto slot : candidates) {
+    // Its two slots (a multiton has one, listed twice).
+    const std::size_t first =
+        t.multiton ? (t.root ? Slots::rm : Slots::pm) : (t.root ? Slots::r0 : Slots::p0);
+    const std::size_t second = t.multiton ? first : (t.root ? Slots::r1 : Slots::p1);
+    for (const auto slot : {first, second}) {
       if (slots.at[slot] == -1) {
         slots.at[slot] = target;
         break;
