@@ -10,16 +10,21 @@
 #      rigging_add_doc_snippets(BASE_DIR <dir> OUTPUT_DIR <dir> FILES <markdown files...>)
 #
 #    which extracts each block opened by a line that is exactly ```cpp (an indented block, as in a list item, loses
-#    its fence's indentation) into <OUTPUT_DIR>/<name>_<n>.cpp, adds an executable for it (linking rigging::rigging
-#    and rigging_warnings) and a test rigging.doc.<name>.<n>, where <name> is the file's path relative to BASE_DIR without ".md", with a
-#    leading "docs/" dropped and "/" turned into "." (README.md -> README, docs/guide/services.md ->
-#    guide.services) and <n> counts the file's ```cpp blocks from 1. A ```cpp block without `int main` is a
+#    its fence's indentation) and adds a test rigging.doc.<name>.<n>, where <name> is the file's path relative to
+#    BASE_DIR without ".md", with a leading "docs/" dropped and "/" turned into "." (README.md -> README,
+#    docs/guide/services.md -> guide.services) and <n> counts the file's ```cpp blocks from 1.
+#    The blocks of one markdown file are built as ONE program, <OUTPUT_DIR>/doc_<name>.cpp (linking
+#    rigging::rigging and rigging_warnings), run as `doc_<name> <n>`: block <n> goes into namespace
+#    rigging_snippet_<n> with its `int main(` turned into `auto main(` (so a main without `return` stays valid), and
+#    its #include lines are hoisted to the top. Compiling rigging's headers once per page rather than once per block
+#    is what keeps the doc tests cheap (most of a block's build time is the headers and their inline functions).
+#    So a block must not rely on being at global scope (no specialisations of other namespaces' templates). A ```cpp block without `int main` is a
 #    configure error: mark partial code ```cpp-fragment (any other info string is ignored, too).
 #    If the block is followed, with only blank lines between, by a ```text block, that block is the program's
 #    expected standard output, compared exactly. Each extracted file starts with a #line directive, so compiler
 #    messages point into the markdown. The markdown files become configure dependencies: editing one re-runs this.
 #
-# 2. run as `cmake -DRIGGING_SNIPPET_EXE=<program> [-DRIGGING_SNIPPET_EXPECTED=<file>]
+# 2. run as `cmake -DRIGGING_SNIPPET_EXE=<program> -DRIGGING_SNIPPET_NUMBER=<n> [-DRIGGING_SNIPPET_EXPECTED=<file>]
 #    [-DRIGGING_SNIPPET_ORIGIN=<file:line>] -P extract_snippets.cmake` (that is what each test does), it runs the
 #    program and fails if it exits with non-zero status or, when an expected-output file is given, if its standard
 #    output differs from the file; the actual output is then written next to it as <file>.actual.
@@ -30,10 +35,12 @@ if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
     message(FATAL_ERROR "extract_snippets.cmake: pass -DRIGGING_SNIPPET_EXE=<program> when running it with -P")
   endif()
   execute_process(
-    COMMAND "${RIGGING_SNIPPET_EXE}"
+    COMMAND "${RIGGING_SNIPPET_EXE}" ${RIGGING_SNIPPET_NUMBER}
     RESULT_VARIABLE _rc
     OUTPUT_VARIABLE _out
     ERROR_VARIABLE _err)
+  # Type names in messages would show the namespace the block was wrapped in; a reader's program has none.
+  string(REGEX REPLACE "rigging_snippet_[0-9]+::" "" _out "${_out}")
   # Echo both streams so that ctest's FAIL_REGULAR_EXPRESSION sees sanitizer reports and the like.
   message("---- standard output of the snippet from ${RIGGING_SNIPPET_ORIGIN}:\n${_out}---- end")
   if(NOT _err STREQUAL "")
@@ -70,8 +77,9 @@ function(_rigging_write_if_changed path content)
 endfunction()
 
 # The test that runs one snippet through this file in script mode; `expected` may be empty.
-function(_rigging_add_doc_test target name origin expected)
-  set(_args "-DRIGGING_SNIPPET_EXE=$<TARGET_FILE:${target}>" "-DRIGGING_SNIPPET_ORIGIN=${origin}")
+function(_rigging_add_doc_test target number name origin expected)
+  set(_args "-DRIGGING_SNIPPET_EXE=$<TARGET_FILE:${target}>" "-DRIGGING_SNIPPET_NUMBER=${number}"
+            "-DRIGGING_SNIPPET_ORIGIN=${origin}")
   if(expected)
     list(APPEND _args "-DRIGGING_SNIPPET_EXPECTED=${expected}")
   endif()
@@ -79,6 +87,44 @@ function(_rigging_add_doc_test target name origin expected)
   set_tests_properties(
     ${name} PROPERTIES FAIL_REGULAR_EXPRESSION "runtime error:|ERROR: AddressSanitizer|terminate called" LABELS doc
                        TIMEOUT 60)
+endfunction()
+
+# Writes the program holding one page's blocks (see the top of this file); the text is still escaped.
+function(_rigging_write_page_program path rel includes code dispatch count)
+  list(JOIN includes "\n" _includes)
+  string(
+    CONCAT
+      _text
+      "// Extracted from ${rel} by cmake/extract_snippets.cmake: edit the markdown, not this.\n"
+      "// Block <n> of the page is namespace rigging_snippet_<n>; run it as `<program> <n>`.\n"
+      "#include <cstdio>\n#include <cstdlib>\n#include <type_traits>\n${_includes}\n\n${code}"
+      "namespace {\n"
+      "// Calls a block's main with or without (argc, argv); a main that returns nothing succeeded.\n"
+      "template <class Main>\n"
+      "int rigging_run_snippet(Main snippet_main, int argc, char** argv) {\n"
+      "  if constexpr (std::is_invocable_v<Main, int, char**>) {\n"
+      "    if constexpr (std::is_void_v<std::invoke_result_t<Main, int, char**>>) {\n"
+      "      snippet_main(argc, argv);\n      return 0;\n"
+      "    } else {\n      return snippet_main(argc, argv);\n    }\n"
+      "  } else if constexpr (std::is_void_v<std::invoke_result_t<Main>>) {\n"
+      "    snippet_main();\n    return 0;\n"
+      "  } else {\n    return snippet_main();\n  }\n}\n}  // namespace\n\n"
+      "int main(int argc, char** argv) {\n"
+      "  const int which = argc > 1 ? std::atoi(argv[1]) : 0;\n"
+      "  if (argc > 1) {  // the block sees its own arguments only\n"
+      "    argv[1] = argv[0];\n    --argc;\n    ++argv;\n  }\n"
+      "  switch (which) {\n${dispatch}    default:\n      break;\n  }\n"
+      "  std::fprintf(stderr, \"usage: %s <block number, 1 to ${count}>\\n\", argv[0]);\n"
+      "  return 2;\n}\n")
+  string(ASCII 1 _semi)
+  string(ASCII 2 _lbracket)
+  string(ASCII 3 _rbracket)
+  string(ASCII 4 _backslash)
+  string(REPLACE "${_semi}" ";" _text "${_text}")
+  string(REPLACE "${_lbracket}" "[" _text "${_text}")
+  string(REPLACE "${_rbracket}" "]" _text "${_text}")
+  string(REPLACE "${_backslash}" "\\" _text "${_text}")
+  _rigging_write_if_changed("${path}" "${_text}")
 endfunction()
 
 function(rigging_add_doc_snippets)
@@ -99,6 +145,7 @@ function(rigging_add_doc_snippets)
   string(ASCII 4 _backslash)
 
   set(_generated)
+  set(_programs 0)
   set(_total 0)
   set(_checked 0)
   foreach(_md IN LISTS arg_FILES)
@@ -120,6 +167,8 @@ function(rigging_add_doc_snippets)
     set(_state text)  # text | cpp | other | expected
     set(_line_no 0)
     set(_n 0)
+    set(_page_includes "")  # the #include lines of all blocks, first seen first
+    set(_page_code "")      # the blocks, each in its namespace
     set(_awaiting_output FALSE)  # a ```cpp block just closed: a ```text block may follow
     foreach(_line IN LISTS _lines)
       math(EXPR _line_no "${_line_no} + 1")
@@ -155,23 +204,20 @@ function(rigging_add_doc_snippets)
         string(REPLACE "${_backslash}" "\\" _body "${_body}")
         set(_base "${arg_OUTPUT_DIR}/${_target_base}_${_n}")
         if(_state STREQUAL "cpp")
-          if(NOT _body MATCHES "int main[ \t]*\\(")
+          if(NOT _body MATCHES "auto main[ \t]*\\(")
             message(FATAL_ERROR "${_md}:${_start}: this ```cpp block has no `int main(`; every ```cpp block of "
                                 "the docs is compiled and run as a complete program. Make it one, or mark "
                                 "partial code ```cpp-fragment.")
           endif()
           math(EXPR _first "${_start} + 1")
-          _rigging_write_if_changed(
-            "${_base}.cpp"
-            "// Extracted from ${_rel}:${_start} by cmake/extract_snippets.cmake: edit the markdown, not this.\n#line ${_first} \"${_md}\"\n${_body}"
-          )
-          set(_target "${_target_base}_${_n}")
-          add_executable(${_target} "${_base}.cpp")
-          target_link_libraries(${_target} PRIVATE rigging::rigging rigging_warnings)
-          list(APPEND _generated "${_base}.cpp")
+          string(APPEND _page_code "namespace rigging_snippet_${_n} {\n#line ${_first} \"${_md}\"\n${_body}"
+                 "}  // namespace rigging_snippet_${_n}\n\n")
+          string(APPEND _page_dispatch
+                 "    case ${_n}: return rigging_run_snippet(&rigging_snippet_${_n}::main, argc, argv);\n")
           math(EXPR _total "${_total} + 1")
           # The test is added once the next lines show whether an expected output follows.
-          set(_pending_test "${_target}")
+          set(_pending_test "${_target_base}")
+          set(_pending_number ${_n})
           set(_pending_name "rigging.doc.${_name}.${_n}")
           set(_pending_origin "${_rel}:${_start}")
           set(_awaiting_output TRUE)
@@ -192,12 +238,22 @@ function(rigging_add_doc_snippets)
             string(SUBSTRING "${_line}" ${_cut} -1 _line)
           endif()
         endif()
+        if(_state STREQUAL "cpp" AND _line MATCHES "^[ \t]*#[ \t]*include[ \t]")
+          list(FIND _page_includes "${_line}" _seen)
+          if(_seen EQUAL -1)
+            list(APPEND _page_includes "${_line}")
+          endif()
+          set(_line "")  # keeps the #line numbering right
+        elseif(_state STREQUAL "cpp" AND _line MATCHES "^int main[ \t]*\\(")
+          string(REGEX REPLACE "^int main" "auto main" _line "${_line}")
+        endif()
         string(APPEND _body "${_line}\n")
       endif()
 
       # Add the pending test as soon as the lines after its block show whether an expected output follows.
       if(DEFINED _pending_test AND NOT _awaiting_output AND NOT _state STREQUAL "expected")
-        _rigging_add_doc_test(${_pending_test} "${_pending_name}" "${_pending_origin}" "${_expected_file}")
+        _rigging_add_doc_test(${_pending_test} ${_pending_number} "${_pending_name}" "${_pending_origin}"
+                              "${_expected_file}")
         unset(_pending_test)
         unset(_expected_file)
       endif()
@@ -206,9 +262,18 @@ function(rigging_add_doc_snippets)
       message(FATAL_ERROR "${_md}: a code block is not closed at the end of the file")
     endif()
     if(DEFINED _pending_test)  # a ```cpp block at the very end of the file
-      _rigging_add_doc_test(${_pending_test} "${_pending_name}" "${_pending_origin}" "")
+      _rigging_add_doc_test(${_pending_test} ${_pending_number} "${_pending_name}" "${_pending_origin}" "")
       unset(_pending_test)
     endif()
+    if(_n GREATER 0)
+      _rigging_write_page_program("${arg_OUTPUT_DIR}/${_target_base}.cpp" "${_rel}" "${_page_includes}"
+                                  "${_page_code}" "${_page_dispatch}" ${_n})
+      add_executable(${_target_base} "${arg_OUTPUT_DIR}/${_target_base}.cpp")
+      target_link_libraries(${_target_base} PRIVATE rigging::rigging rigging_warnings)
+      list(APPEND _generated "${arg_OUTPUT_DIR}/${_target_base}.cpp")
+      math(EXPR _programs "${_programs} + 1")
+    endif()
+    unset(_page_dispatch)
   endforeach()
 
   # Remove what earlier configure runs extracted from blocks that no longer exist.
@@ -219,5 +284,6 @@ function(rigging_add_doc_snippets)
   if(_old)
     file(REMOVE ${_old})
   endif()
-  message(STATUS "rigging: ${_total} doc snippets compiled and run as tests, ${_checked} with checked output")
+  message(STATUS "rigging: ${_total} doc snippets in ${_programs} programs compiled and run as tests, ${_checked} "
+                 "with checked output")
 endfunction()

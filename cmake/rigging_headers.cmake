@@ -32,4 +32,12 @@ set(RIGGING_HEADERS
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/graph.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/id.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/invoke.hpp
-    ${PROJECT_SOURCE_DIR}/include/rigging/detail/engine.hpp)
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/engine.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/testing.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/testing/mock_services.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/testing/service_factory_tester.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/testing/test_backend.hpp)
+
+# Optional headers, each with the package it needs; they are installed, but have their own target.
+#   config_yaml.hpp: yaml-cpp (Debian: libyaml-cpp-dev), target rigging::yaml
+set(RIGGING_YAML_HEADERS ${PROJECT_SOURCE_DIR}/include/rigging/config_yaml.hpp)

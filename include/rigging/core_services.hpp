@@ -175,12 +175,52 @@ class LifecycleService {
   LifecycleService& operator=(const LifecycleService&) = default;
 };
 
+/// What RootConfigService::subscribe returns: while it lives (and until unsubscribe()), the callback is
+/// called after each change. Move-only; destroying it unsubscribes, so a callback never outlives what it
+/// captures.
+class ConfigSubscription {
+ public:
+  ConfigSubscription() = default;
+  /// `unsubscribe` is called once, by unsubscribe() or the destructor; it must not throw.
+  explicit ConfigSubscription(std::function<void()> unsubscribe) : unsubscribe_(std::move(unsubscribe)) {}
+  ConfigSubscription(ConfigSubscription&& other) noexcept : unsubscribe_(std::move(other.unsubscribe_)) {
+    other.unsubscribe_ = nullptr;
+  }
+  ConfigSubscription& operator=(ConfigSubscription&& other) noexcept {
+    if (this != &other) {
+      unsubscribe();
+      unsubscribe_ = std::move(other.unsubscribe_);
+      other.unsubscribe_ = nullptr;
+    }
+    return *this;
+  }
+  ConfigSubscription(const ConfigSubscription&) = delete;
+  ConfigSubscription& operator=(const ConfigSubscription&) = delete;
+  ~ConfigSubscription() { unsubscribe(); }
+
+  /// Stops the callbacks; idempotent.
+  void unsubscribe() noexcept {
+    if (auto fn = std::exchange(unsubscribe_, nullptr)) fn();
+  }
+
+ private:
+  std::function<void()> unsubscribe_;
+};
+
 /// Hierarchical, typed configuration read with dotted keys (`backend.listen.port`). Getters of a value that
 /// has another type throw ConfigError naming the key and both types; required getters of an absent key throw
 /// ConfigError naming the key.
 class RootConfigService {
  public:
   virtual ~RootConfigService() = default;
+  /// Backstage's `subscribe`: calls `onChange` after the configuration has changed, until the returned
+  /// subscription is destroyed or unsubscribed; read the new values in the callback. Configuration that never
+  /// changes (the default, and ConfigReader) never calls it. Implementations that change call every callback
+  /// once per change, only when a value actually differs, and never while holding a lock a getter needs.
+  [[nodiscard]] virtual ConfigSubscription subscribe(std::function<void()> onChange) const {
+    static_cast<void>(onChange);
+    return ConfigSubscription();
+  }
   [[nodiscard]] virtual bool has(std::string_view key) const = 0;
   /// The keys of the object at this level, in the order the configuration gave them.
   [[nodiscard]] virtual std::vector<std::string> keys() const = 0;

@@ -41,19 +41,21 @@ inline HookFailureHandler logHookFailures(LoggerService& logger) {
 }  // namespace detail
 
 /// Options of the default `core.rootConfig` factory. Sources merge in this order, later ones winning:
-/// `data`, then each of `files` (JSON), then `APP_CONFIG_*` environment variables when `environment` is set.
+/// `data`, then each of `files`, then `APP_CONFIG_*` environment variables when `environment` is set.
 struct RootConfigFactoryOptions {
-  ConfigValue data = ConfigObject{};   ///< configuration given in code
-  std::vector<std::string> files{};    ///< JSON files, e.g. configFilesFromArgs(argc, argv)
-  bool environment = true;             ///< read Backstage's APP_CONFIG_<path> variables
-  std::string context = "app-config";  ///< how errors name the configuration
+  ConfigValue data = ConfigObject{};        ///< configuration given in code
+  std::vector<std::string> files{};         ///< files, e.g. configFilesFromArgs(argc, argv)
+  std::vector<ConfigFileFormat> formats{};  ///< readers besides JSON, e.g. {yamlConfigFormat()}
+  bool environment = true;                  ///< read Backstage's APP_CONFIG_<path> variables
+  std::string context = "app-config";       ///< how errors name the configuration
 };
 
 /// The default `core.rootConfig` factory: `rootConfigServiceFactory({.data = ..., .files = ...})`.
 inline const auto rootConfigServiceFactory = createServiceFactory([](RootConfigFactoryOptions options) {
   return createServiceFactory(coreServices::rootConfig, deps(), [options] {
     ConfigValue merged = options.data;
-    for (const auto& file : options.files) merged = mergeConfig(std::move(merged), readJsonConfigFile(file));
+    for (const auto& file : options.files)
+      merged = mergeConfig(std::move(merged), readConfigFile(file, options.formats));
     if (options.environment) merged = mergeConfig(std::move(merged), readEnvConfig(environ));
     return std::make_unique<ConfigReader>(std::move(merged), options.context);
   });

@@ -27,6 +27,7 @@ enum class ErrorCode : std::uint8_t {
   startup_failed,         ///< plugins or modules failed and the boot-failure policy says abort
   invalid_config,         ///< a configuration value is missing or has the wrong type
   hook_rejected,          ///< a lifecycle hook was added after its phase had run
+  stop_failed,            ///< a test backend's stop() saw a lifecycle hook fail (testing.hpp)
 };
 
 /// The base of every exception rigging throws.

@@ -151,3 +151,56 @@ TEST_CASE("config sources: a bad file fails start-up naming the file and the lin
                                     "column 16: expected ',' or '}'"));
   std::remove(path.c_str());
 }
+
+TEST_CASE("config sources: an environment variable names files, separated by ':'", "[config]") {
+  const char* environment[] = {"PATH=/bin", "RIGGING_CONFIG_FILESX=no.json",
+                               "RIGGING_CONFIG_FILES=a.json::b.yaml:", nullptr};
+  CHECK(configFilesFromEnv("RIGGING_CONFIG_FILES", environment) ==
+        std::vector<std::string>{"a.json", "b.yaml"});
+  CHECK(configFilesFromEnv("UNSET", environment).empty());
+}
+
+TEST_CASE("config sources: a YAML file without a YAML reader says how to add one", "[config][backend]") {
+  const std::string expected =
+      "Cannot read config file 'app-config.yaml': no YAML reader was given. Include "
+      "<rigging/config_yaml.hpp>, link "
+      "rigging::yaml (Debian package libyaml-cpp-dev) and pass .formats = {rigging::yamlConfigFormat()}";
+  CHECK_THROWS_MATCHES(readConfigFile("app-config.yaml"), ConfigError, Catch::Message(expected));
+  CHECK_THROWS_AS(readConfigFile("app-config.yml", {jsonConfigFormat()}), ConfigError);
+  CHECK_THROWS_WITH(readConfigFile("app-config.yml", {jsonConfigFormat()}),
+                    Catch::Contains("'app-config.yml': no YAML reader was given"));
+  // Through the default root config, the error arrives as the root config factory's failure.
+  auto backend = createBackend();
+  backend.add(rootConfigServiceFactory({.files = {"app-config.yaml"}, .environment = false}));
+  try {
+    backend.start();
+    FAIL("start() did not throw");
+  } catch (const ServiceFactoryError& error) {
+    CHECK(error.serviceId() == "core.rootConfig");
+    CHECK_THAT(error.what(), Catch::EndsWith(expected));
+  }
+}
+
+TEST_CASE("config sources: a format given in .formats reads the files it claims", "[config][backend]") {
+  const std::string path = "rigging_config_format_test.ini";
+  {
+    std::ofstream file(path);
+    file << "name=from ini";
+  }
+  // A toy format: one `key=value` line.
+  const ConfigFileFormat ini{
+      "INI", {".ini"}, [](std::string_view text, const std::string&) {
+        const auto eq = text.find('=');
+        return ConfigValue(ConfigObject{{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))}});
+      }};
+  std::string name;
+  auto backend = createBackend();
+  backend.add(rootConfigServiceFactory({.files = {path}, .formats = {ini}, .environment = false}));
+  backend.add(createBackendPlugin("p", [&](PluginRegistrationPoints& env) {
+    env.registerInit(deps(coreServices::rootConfig),
+                     [&](RootConfigService& config) { name = config.getString("name"); });
+  }));
+  backend.start();
+  std::remove(path.c_str());
+  CHECK(name == "from ini");
+}

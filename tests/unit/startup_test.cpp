@@ -6,6 +6,7 @@
 
 #include <rigging/create_backend.hpp>
 #include <rigging/startup_result.hpp>
+#include <rigging/testing.hpp>
 
 #include <memory>
 #include <stdexcept>
@@ -196,18 +197,21 @@ TEST_CASE("startup: stop runs before-shutdown, plugin shutdown and root shutdown
 
 TEST_CASE("startup: a throwing shutdown hook does not stop the others", "[startup][lifecycle]") {
   std::vector<std::string> log;
-  auto backend = createBackend();
-  backend.add(pluginWith("p", deps(coreServices::lifecycle), [&](LifecycleService& lifecycle) {
-    lifecycle.addShutdownHook([&] { log.push_back("first"); });
-    lifecycle.addShutdownHook([] { throw std::runtime_error("hook failed"); }, {"flaky hook"});
-    lifecycle.addShutdownHook([&] { log.push_back("third"); });
-  }));
-  backend.add(pluginWith("q", deps(coreServices::lifecycle), [&](LifecycleService& lifecycle) {
-    lifecycle.addShutdownHook([&] { log.push_back("q"); });
-  }));
-  backend.start();
-  backend.stop();
-  CHECK(log == std::vector<std::string>{"q", "first", "third"});
+  auto backend = startTestBackend(
+      {.features = {pluginWith("p", deps(coreServices::lifecycle),
+                               [&](LifecycleService& lifecycle) {
+                                 lifecycle.addShutdownHook([&] { log.push_back("first"); });
+                                 lifecycle.addShutdownHook([] { throw std::runtime_error("hook failed"); },
+                                                           {"flaky hook"});
+                                 lifecycle.addShutdownHook([&] { log.push_back("third"); });
+                               }),
+                    pluginWith("q", deps(coreServices::lifecycle), [&](LifecycleService& lifecycle) {
+                      lifecycle.addShutdownHook([&] { log.push_back("q"); });
+                    })}});
+  CHECK_THROWS_WITH(backend.stop(),
+                    "Failed to stop the test backend: shutdown hook 'flaky hook' of plugin 'p' "
+                    "failed: hook failed");                       // reported ...
+  CHECK(log == std::vector<std::string>{"q", "first", "third"});  // ... and the others still ran
 }
 
 TEST_CASE("startup: the result lists every plugin with its time", "[startup]") {
@@ -260,14 +264,8 @@ TEST_CASE("startup: rootInstanceMetadata lists the installed plugins and their m
 }
 
 TEST_CASE("startup: built-in services cannot be overridden", "[startup][core_services]") {
-  struct Fake final : RootInstanceMetadataService {
-    [[nodiscard]] const std::vector<InstalledPlugin>& getInstalledPlugins() const noexcept override {
-      return none;
-    }
-    std::vector<InstalledPlugin> none;
-  };
   auto backend = createBackend();
-  backend.add(createServiceFactory(coreServices::rootInstanceMetadata, deps(), [] { return Fake(); }));
+  backend.add(mockServices::rootInstanceMetadata::factory());
   try {
     backend.start();
     FAIL("start() must throw");
@@ -281,7 +279,7 @@ TEST_CASE("startup: built-in services cannot be overridden", "[startup][core_ser
 
 TEST_CASE("startup: stop() says whether every hook succeeded", "[startup][lifecycle]") {
   auto backend = createBackend();
-  backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::info, [](std::string_view) {}}));
+  backend.add(mockServices::rootLogger::factory());  // keeps the hook's failure off the test's output
   backend.add(pluginWith("p", deps(coreServices::rootLifecycle), [](RootLifecycleService& root) {
     root.addBeforeShutdownHook([] { throw std::runtime_error("drain failed"); });
   }));

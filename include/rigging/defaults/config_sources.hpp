@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -265,6 +266,53 @@ inline ConfigValue* member(ConfigObject& object, std::string_view key) {
   return parseJsonConfig(text.str(), "'" + path + "'");
 }
 
+/// A configuration file format: the file name endings it reads and how it parses a file's text. JSON is built
+/// in; `yamlConfigFormat()` from <rigging/config_yaml.hpp> adds YAML.
+struct ConfigFileFormat {
+  std::string name;                     ///< "JSON", for messages
+  std::vector<std::string> extensions;  ///< name endings it reads, e.g. ".json"
+  /// Parses `text`; `what` names the source in errors.
+  std::function<ConfigValue(std::string_view text, std::string what)> parse;
+};
+
+/// The built-in JSON format (`.json`, and any file whose ending no format claims).
+[[nodiscard]] inline ConfigFileFormat jsonConfigFormat() {
+  return {"JSON", {".json"}, [](std::string_view text, std::string what) {
+            return parseJsonConfig(text, std::move(what));
+          }};
+}
+
+namespace detail {
+inline bool endsWith(std::string_view text, std::string_view end) {
+  return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
+}
+}  // namespace detail
+
+/// Reads a configuration file with the format its name ends with: one of `formats`, else JSON. A `.yaml` or
+/// `.yml` file that no format claims is an error saying how to add YAML, rather than a confusing JSON error.
+[[nodiscard]] inline ConfigValue readConfigFile(const std::string& path,
+                                                const std::vector<ConfigFileFormat>& formats = {}) {
+  const ConfigFileFormat* chosen = nullptr;
+  for (const auto& format : formats) {
+    for (const auto& extension : format.extensions) {
+      if (chosen == nullptr && detail::endsWith(path, extension)) chosen = &format;
+    }
+  }
+  if (chosen == nullptr && (detail::endsWith(path, ".yaml") || detail::endsWith(path, ".yml"))) {
+    throw ConfigError(
+        "Cannot read config file '" + path +
+            "': no YAML reader was given. Include <rigging/config_yaml.hpp>, link rigging::yaml "
+            "(Debian package libyaml-cpp-dev) and pass .formats = {rigging::yamlConfigFormat()}",
+        "");
+  }
+  if (chosen == nullptr) return readJsonConfigFile(path);
+  std::ifstream file(path);
+  if (!file) throw ConfigError("Could not read config file '" + path + "'", "");
+  std::ostringstream text;
+  text << file.rdbuf();
+  return chosen->parse(text.str(), "'" + path + "'");
+}
+
 /// `overlay` merged onto `base`: objects merge member by member, anything else replaces.
 [[nodiscard]] inline ConfigValue mergeConfig(ConfigValue base, const ConfigValue& overlay) {
   const auto* add = overlay.asObject();
@@ -346,6 +394,29 @@ inline ConfigValue* member(ConfigObject& object, std::string_view key) {
       files.emplace_back(argv[++i]);
     } else if (arg.substr(0, 9) == "--config=") {
       files.emplace_back(arg.substr(9));
+    }
+  }
+  return files;
+}
+
+/// The config files named by an environment variable holding paths separated by ':', like PATH, in order;
+/// empty entries are skipped. `environment` is a null-terminated array of `NAME=value` strings (POSIX
+/// `environ`).
+[[nodiscard]] inline std::vector<std::string> configFilesFromEnv(std::string_view variable,
+                                                                 const char* const* environment) {
+  std::vector<std::string> files;
+  for (const char* const* entry = environment; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text = *entry;
+    if (text.size() <= variable.size() || text.substr(0, variable.size()) != variable ||
+        text[variable.size()] != '=') {
+      continue;
+    }
+    std::string_view rest = text.substr(variable.size() + 1);
+    while (!rest.empty()) {
+      const auto colon = rest.find(':');
+      const auto part = rest.substr(0, colon);
+      if (!part.empty()) files.emplace_back(part);
+      rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
     }
   }
   return files;

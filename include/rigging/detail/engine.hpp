@@ -228,10 +228,11 @@ class Engine {
   /// The start-up report's progress lines come after 1, 2, 3, 5, ... of these units (a second by default).
   void setProgressUnit(std::chrono::milliseconds unit) noexcept { progressUnit_ = unit; }
 
-  /// The instance of `ref` for `pluginId` (ignored for root services), created on first use; for tools and
-  /// the testing utilities. Only valid after start(). Threads may call it at once: each instance is still
-  /// created once. A root instance that exists costs one acquire load; creating, and plugin-scoped
-  /// instances (whose per-plugin map may grow), take a mutex. A factory must not call it.
+  /// The instance of `ref` for `pluginId` (ignored for root services), created on first use, or nullptr when
+  /// the backend does not know `ref`; for tools and the testing utilities. Only valid after prepare() (which
+  /// start() runs) and before stop(). Threads may call it at once: each instance is still created once. A root
+  /// instance that exists costs one acquire load; creating, and plugin-scoped instances (whose per-plugin map
+  /// may grow), take a mutex. A factory must not call it.
   void* resolve(const RefInfo& ref, std::string_view pluginId) {
     const auto found = byId_.find(ref.id);
     if (found == byId_.end()) return nullptr;
@@ -246,6 +247,12 @@ class Engine {
   }
 
   [[nodiscard]] std::size_t liveInstanceCount() const noexcept { return created_.size(); }
+
+  /// For the testing utilities only: `factory` provides core.rootInstanceMetadata instead of the built-in
+  /// list, which a backend's features cannot replace. Call before start().
+  void replaceInstanceMetadata(std::shared_ptr<const FactoryImpl> factory) {
+    instanceMetadataFactory_ = std::move(factory);
+  }
 
  private:
   enum class State : unsigned char { idle, started, stopped };
@@ -607,8 +614,13 @@ class Engine {
     factories_.clear();
     services_[serviceFor(coreServices::pluginMetadata.info(), problems)].source = FactorySource::builtin;
     const auto installed = serviceFor(coreServices::rootInstanceMetadata.info(), problems);
-    services_[installed].source = FactorySource::builtin;
-    services_[installed].rootInstance = &instanceMetadata_;
+    if (instanceMetadataFactory_) {
+      services_[installed].source = FactorySource::explicitly_added;
+      services_[installed].factories.push_back(addFactoryRecord(instanceMetadataFactory_, installed));
+    } else {
+      services_[installed].source = FactorySource::builtin;
+      services_[installed].rootInstance = &instanceMetadata_;
+    }
 
     // Added factories take precedence over loaders', which take precedence over every default.
     std::vector<std::string> duplicates;
@@ -1422,6 +1434,7 @@ class Engine {
   std::unordered_map<std::string, ExtensionPointOwner> extensionPoints_;
 
   InstanceMetadata instanceMetadata_;
+  std::shared_ptr<const FactoryImpl> instanceMetadataFactory_;  // testing utilities only
   StartupResult result_;
   std::chrono::milliseconds progressUnit_{1000};
   std::pmr::monotonic_buffer_resource arena_;
