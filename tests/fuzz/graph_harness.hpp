@@ -665,7 +665,7 @@ class Run {
   Backend build() {
     auto backend = createBackend();
     backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::error, [](std::string_view) {}}));
-    backend.add(rootConfigServiceFactory({policy(), {}, false, "fuzz"}));
+    backend.add(rootConfigServiceFactory({.data = policy(), .environment = false, .context = "fuzz"}));
     const int n = static_cast<int>(spec_.services.size());
     for (int s = 0; s < n; ++s) declare(s);
     backend.add(createServiceFactory(rootPad_, deps(), [this] { return make(-1, "", 0); }));

@@ -8,13 +8,13 @@
 
 #include <rigging/create_backend.hpp>
 #include <rigging/rigging.hpp>
+#include <rigging/testing.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <memory>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -42,12 +42,15 @@ std::set<std::string> enumerators(const std::string& text, const std::string& na
   REQUIRE(at != std::string::npos);
   const auto open = text.find('{', at);
   const auto close = text.find("};", open);
-  std::string body = text.substr(open + 1, close - open - 1);
-  body = std::regex_replace(body, std::regex("//[^\n]*"), "");
+  // One enumerator per line, before its comma; comments after it.
+  std::istringstream lines(text.substr(open + 1, close - open - 1));
   std::set<std::string> out;
-  const std::regex word("([a-z_]+)\\s*,?");
-  for (auto it = std::sregex_iterator(body.begin(), body.end(), word); it != std::sregex_iterator(); ++it) {
-    out.insert(prefix + (*it)[1].str());
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto start = line.find_first_not_of(' ');
+    if (start == std::string::npos || line[start] == '/') continue;
+    const auto end = line.find_first_not_of("abcdefghijklmnopqrstuvwxyz_", start);
+    if (end > start) out.insert(prefix + line.substr(start, end - start));
   }
   return out;
 }
@@ -59,11 +62,12 @@ std::set<std::string> declaredKinds() {
   std::set<std::string> kinds = enumerators(errors, "ErrorCode", "ErrorCode::");
   for (const auto& k : enumerators(errors, "Kind", "Problem::Kind::")) kinds.insert(k);
   kinds.insert("Error");
-  const std::regex derived("class ([A-Za-z]+) : public Error\\b");
+  const std::string derived = " : public Error";
   for (const auto* text : {&errors, &startup}) {
-    for (auto it = std::sregex_iterator(text->begin(), text->end(), derived); it != std::sregex_iterator();
-         ++it)
-      kinds.insert((*it)[1].str());
+    for (auto at = text->find(derived); at != std::string::npos; at = text->find(derived, at + 1)) {
+      const auto name = text->rfind("class ", at) + 6;
+      kinds.insert(text->substr(name, at - name));
+    }
   }
   return kinds;
 }
@@ -137,7 +141,7 @@ BackendPlugin idle(std::string_view id) {
 
 Backend withConfig(ConfigObject data) {
   auto backend = createBackend();
-  backend.add(rootConfigServiceFactory({std::move(data), {}, false, "test"}));
+  backend.add(rootConfigServiceFactory({.data = std::move(data), .environment = false, .context = "test"}));
   backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::error, [](std::string_view) {}}));
   return backend;
 }
@@ -413,6 +417,22 @@ const std::vector<Case>& catalogue() {
            }
          }
        }},
+      {{"ErrorCode::stop_failed"},
+       [] {
+         auto backend = startTestBackend(
+             {.features = {
+                  pluginWith("cache", deps(coreServices::lifecycle), [](LifecycleService& lifecycle) {
+                    lifecycle.addShutdownHook([] { throw std::runtime_error("disk full"); }, {"flush"});
+                  })}});
+         const auto error = thrownBy([&] { backend.stop(); });
+         REQUIRE(classOf(error) == "Error");
+         try {
+           std::rethrow_exception(error);
+         } catch (const Error& e) {
+           CHECK(e.code() == ErrorCode::stop_failed);
+           CHECK_THAT(e.what(), Catch::Contains("'flush' of plugin 'cache' failed: disk full"));
+         }
+       }},
       {{"ErrorCode::hook_rejected"},
        [] {
          RootLifecycleService* lifecycle = nullptr;
@@ -444,13 +464,14 @@ std::set<std::string> covered() {
 std::multiset<std::string> documentedKinds() {
   const std::string text = readFile(RIGGING_DOCS_DIR "/diagnostics.md");
   std::multiset<std::string> out;
-  const std::regex marker("<!-- kinds:([^>]*)-->");
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), marker); it != std::sregex_iterator(); ++it) {
+  const std::string open = "<!-- kinds:";
+  for (auto at = text.find(open); at != std::string::npos; at = text.find(open, at + 1)) {
+    const auto close = text.find("-->", at);
     // The entry a marker opens runs to the next heading; it must name each of its kinds in backticks.
-    const auto from = static_cast<std::size_t>(it->position() + it->length());
+    const auto from = close + 3;
     const auto end = std::min(text.find("\n## ", from + 1), text.find("\n### ", from + 1));
     const std::string entry = text.substr(from, end - from);
-    std::istringstream words((*it)[1].str());
+    std::istringstream words(text.substr(at + open.size(), close - at - open.size()));
     std::string word;
     while (words >> word) {
       const std::string name = word.substr(word.rfind(':') == std::string::npos ? 0 : word.rfind(':') + 1);
