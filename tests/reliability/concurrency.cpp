@@ -64,7 +64,7 @@ std::vector<void*> race(Fn fn) {
 struct Made {
   explicit Made(std::atomic<int>& counter) {
     ++counter;
-    for (int i = 0; i < 2000; ++i) std::this_thread::yield();
+    for (int i = 0; i < 20; ++i) std::this_thread::yield();
   }
   int calls = 0;
 };
