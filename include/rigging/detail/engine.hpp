@@ -230,9 +230,9 @@ class Engine {
 
   /// The instance of `ref` for `pluginId` (ignored for root services), created on first use, or nullptr when
   /// the backend does not know `ref`; for tools and the testing utilities. Only valid after prepare() (which
-  /// start() runs) and before stop(). Threads may call it at once: each instance is still created once. A root
-  /// instance that exists costs one acquire load; creating, and plugin-scoped instances (whose per-plugin map
-  /// may grow), take a mutex. A factory must not call it.
+  /// start() runs) and before stop(). Threads may call it at once: each instance is still created once. A
+  /// root instance that exists costs one acquire load; creating, and plugin-scoped instances (whose
+  /// per-plugin map may grow), take a mutex. A factory must not call it.
   void* resolve(const RefInfo& ref, std::string_view pluginId) {
     const auto found = byId_.find(ref.id);
     if (found == byId_.end()) return nullptr;
