@@ -31,7 +31,7 @@ struct ProcessorList final : Processors {
 };
 
 const auto processingExtensionPoint = createExtensionPoint<Processors>("catalog.processing");
-const auto greeterRef = createServiceRef<Greeter>("test.greeter");
+const auto testedGreeterRef = createServiceRef<Greeter>("test.greeter");
 
 // What `fn` writes to standard error.
 std::string stderrOf(const std::function<void()>& fn) {
@@ -82,8 +82,8 @@ TEST_CASE("startTestBackend: a factory among the features overrides the mock", "
   std::string greeting;
   auto backend = startTestBackend(
       {.features = {mockServices::rootConfig::factory({.data = ConfigObject{{"port", 7007}}}),
-                    createServiceFactory(greeterRef, deps(), [] { return PlainGreeter(); }),
-                    pluginWith("web", deps(coreServices::rootConfig, greeterRef),
+                    createServiceFactory(testedGreeterRef, deps(), [] { return PlainGreeter(); }),
+                    pluginWith("web", deps(coreServices::rootConfig, testedGreeterRef),
                                [&](RootConfigService& config, Greeter& greeter) {
                                  port = config.getOptionalNumber("port");
                                  greeting = greeter.greet("web");
@@ -203,11 +203,12 @@ TEST_CASE("startTestBackend: a failure to stop in the destructor is printed, not
 
 TEST_CASE("startTestBackend: start-up errors propagate, and services it lacks are named",
           "[testing][test_backend]") {
-  CHECK_THROWS_AS(startTestBackend({.features = {pluginWith("web", deps(greeterRef), [](Greeter&) {})}}),
-                  ValidationError);
+  CHECK_THROWS_AS(
+      startTestBackend({.features = {pluginWith("web", deps(testedGreeterRef), [](Greeter&) {})}}),
+      ValidationError);
   auto backend = startTestBackend({});
   CHECK_THROWS_MATCHES(
-      backend.getService(greeterRef), ValidationError,
+      backend.getService(testedGreeterRef), ValidationError,
       Catch::Message("Backend validation failed with 1 problem; no plugin was started:\n  1. "
                      "Service 'test.greeter' is not available in this test backend: no added "
                      "factory, mock core service or dependency of them provides it; add a "
