@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <exception>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,7 +44,9 @@ class HookList {
  public:
   explicit HookList(std::string_view phase) : phase_(phase) {}
 
+  // Plugins may add hooks from their own threads after start-up (a shutdown hook from a request handler).
   void add(LifecycleHook hook, LifecycleHookOptions options) {
+    const std::lock_guard lock(mutex_);
     if (ran_) {
       throw Error(ErrorCode::hook_rejected, "Attempted to add " + phase_ + " hook after " + phase_ +
                                                 " has run; add hooks from a plugin's init or earlier");
@@ -52,8 +55,11 @@ class HookList {
   }
 
   std::size_t run(std::string_view owner, const HookFailureHandler& onFailure) {
-    if (ran_) return 0;
-    ran_ = true;
+    {
+      const std::lock_guard lock(mutex_);
+      if (ran_) return 0;
+      ran_ = true;  // from here on hooks_ no longer changes: add() rejects
+    }
     std::size_t failures = 0;
     for (auto& [hook, label] : hooks_) {
       try {
@@ -74,6 +80,7 @@ class HookList {
   std::string phase_;
   std::vector<std::pair<LifecycleHook, std::string>> hooks_;
   bool ran_ = false;
+  std::mutex mutex_;
 };
 
 }  // namespace detail

@@ -25,12 +25,14 @@
 #include <rigging/startup_result.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <memory>
 #include <memory_resource>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -230,11 +232,19 @@ class Engine {
 
   /// The instance of `ref` for `pluginId` (ignored for root services), created on first use, or nullptr when
   /// the backend does not know `ref`; for tools and the testing utilities. Only valid after prepare() (which
-  /// start() runs) and before stop().
+  /// start() runs) and before stop(). Threads may call it at once: each instance is still created once. A
+  /// root instance that exists costs one acquire load; creating, and plugin-scoped instances (whose
+  /// per-plugin map may grow), take a mutex. A factory must not call it.
   void* resolve(const RefInfo& ref, std::string_view pluginId) {
     const auto found = byId_.find(ref.id);
     if (found == byId_.end()) return nullptr;
-    Plugin* plugin = services_[found->second].isRoot() ? nullptr : &pluginState(pluginId);
+    Service& service = services_[found->second];
+    if (service.isRoot()) {
+      if (void* existing = std::atomic_ref<void*>(service.rootInstance).load(std::memory_order_acquire))
+        return existing;
+    }
+    const std::lock_guard lock(resolveMutex_);
+    Plugin* plugin = service.isRoot() ? nullptr : &pluginState(pluginId);
     return ensure(found->second, plugin);
   }
 
@@ -388,6 +398,14 @@ class Engine {
       }
       std::vector<char> reachable(services_.size(), 0);
       markReachable(deps, reachable);
+      // Only problems of what this loader needs keep it from running; the rest are found again, with the
+      // loader's features known, when the whole graph is validated.
+      std::erase_if(found, [&](const Problem& p) {
+        return std::none_of(p.ids.begin(), p.ids.end(), [&](const std::string& id) {
+          const auto at = byId_.find(id);
+          return at != byId_.end() && reachable[at->second];
+        });
+      });
       validate(found, &reachable, "feature loader #" + std::to_string(number));
       if (!found.empty()) {
         problems.insert(problems.end(), found.begin(), found.end());
@@ -1374,7 +1392,7 @@ class Engine {
       object = decorated.object;
     }
     if (service.isRoot()) {
-      service.rootInstance = object;
+      std::atomic_ref<void*>(service.rootInstance).store(object, std::memory_order_release);  // see resolve()
     } else {
       plugin->instances.emplace(s, object);
     }
@@ -1433,6 +1451,7 @@ class Engine {
   std::vector<Created> created_;  // in creation order; destroyed in reverse
   std::vector<void*> args_;
   const char* what_ = "";
+  std::mutex resolveMutex_;  // creation after start(); see resolve()
 };
 
 }  // namespace rigging::detail
