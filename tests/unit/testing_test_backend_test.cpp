@@ -62,7 +62,8 @@ BackendPlugin failingShutdown() {
 TEST_CASE("startTestBackend: every core service is a mock", "[testing][test_backend]") {
   auto backend = startTestBackend({});
   CHECK(backend.startupResult().ok());
-#ifdef __cpp_rtti  // the suite also runs with -fno-rtti (dev and clang presets); the graph check below covers that
+#ifdef __cpp_rtti  // the suite also runs with -fno-rtti (dev and clang presets); the graph check below covers
+                   // that
   CHECK(dynamic_cast<mockServices::rootLogger*>(&backend.getService(coreServices::rootLogger)) != nullptr);
   CHECK(dynamic_cast<mockServices::rootConfig*>(&backend.getService(coreServices::rootConfig)) != nullptr);
   CHECK(dynamic_cast<mockServices::rootLifecycle*>(&backend.getService(coreServices::rootLifecycle)) !=
