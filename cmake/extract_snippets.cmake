@@ -270,6 +270,9 @@ function(rigging_add_doc_snippets)
                                   "${_page_code}" "${_page_dispatch}" ${_n})
       add_executable(${_target_base} "${arg_OUTPUT_DIR}/${_target_base}.cpp")
       target_link_libraries(${_target_base} PRIVATE rigging::rigging rigging_warnings)
+      # The docs show what most readers write, e.g. std::rethrow_if_nested, which needs RTTI in libstdc++: keep
+      # it on for them even where a preset builds everything else with -fno-rtti (rigging itself never needs it).
+      target_compile_options(${_target_base} PRIVATE $<$<CXX_COMPILER_ID:GNU,Clang,AppleClang>:-frtti>)
       list(APPEND _generated "${arg_OUTPUT_DIR}/${_target_base}.cpp")
       math(EXPR _programs "${_programs} + 1")
     endif()
