@@ -26,6 +26,8 @@ set(RIGGING_HEADERS
     ${PROJECT_SOURCE_DIR}/include/rigging/backend_graph.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/json.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/defaults/config_sources.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/intern.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/flat_table.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/type_name.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/callable.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/factory_impl.hpp

@@ -7,10 +7,12 @@
 // backend matches factories to consumers at run time. It may carry a default factory.
 #pragma once
 
+#include <rigging/detail/intern.hpp>
 #include <rigging/detail/type_name.hpp>
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,13 +55,15 @@ inline constexpr bool is_scope_v = std::is_same_v<Scope, RootScope> || std::is_s
 template <class C>
 inline constexpr bool is_cardinality_v = std::is_same_v<C, Singleton> || std::is_same_v<C, Multiton>;
 
-/// What the backend knows of a ref at run time. Shared by every copy of the ref, never mutated.
-class RefInfo {
+/// What the backend knows of a ref at run time. Shared by every copy of the ref, never mutated. The engine
+/// holds it by raw pointer and hands the owning pointer to a default factory's callback.
+class RefInfo : public std::enable_shared_from_this<RefInfo> {
  public:
-  RefInfo(std::string_view refId, TypeKey key, std::string_view name, ServiceScope refScope, bool isMultiton,
-          bool isExtensionPoint = false)
+  RefInfo(std::string_view refId, TypeKey refType, std::string_view name, ServiceScope refScope,
+          bool isMultiton, bool isExtensionPoint = false)
       : id(refId),
-        type(key),
+        key(internId(refId)),
+        type(refType),
         typeName(name),
         scope(refScope),
         multiton(isMultiton),
@@ -76,6 +80,7 @@ class RefInfo {
   }
 
   std::string id;
+  std::uint32_t key;  // internId(id): equal for every ref with this id
   TypeKey type;
   std::string_view typeName;
   ServiceScope scope;

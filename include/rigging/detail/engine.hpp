@@ -15,6 +15,7 @@
 #include <rigging/core_services.hpp>
 #include <rigging/detail/callable.hpp>
 #include <rigging/detail/factory_impl.hpp>
+#include <rigging/detail/flat_table.hpp>
 #include <rigging/detail/graph.hpp>
 #include <rigging/detail/startup_report.hpp>
 #include <rigging/errors.hpp>
@@ -109,8 +110,7 @@ class Engine {
       registerPluginsAndModules(problems);          // (3)
       describeInstalledPlugins();
       buildRegistry(problems, true);
-      std::vector<FactoryRecord>().swap(factoryRecords_);  // the registry holds its factories now
-      validate(problems);                                  // (4)
+      validate(problems);  // (4)
       if (!problems.empty()) throw ValidationError(withoutRepeats(std::move(problems)));
     } catch (...) {
       state_ = State::stopped;
@@ -154,15 +154,16 @@ class Engine {
       node.multiton = service.ref->multiton;
       node.typeName = std::string(service.ref->typeName);
       node.source = sources[static_cast<int>(service.source)];
-      node.factories = service.factories.size();
-      node.decorated = !service.decorators.empty();
+      node.factories = 0;
+      for (auto f = service.firstFactory; f != no_node; f = factories_[f].next) ++node.factories;
+      node.decorated = service.firstDecorator != no_node;
       for (const auto* e = graph_.first(s); e != graph_.last(s); ++e)
         node.dependencies.push_back(services_[*e].ref->id);
       if (service.isRoot()) {
         if (service.rootInstance != nullptr) node.instances.emplace_back("root");
       } else {
         for (const auto& plugin : plugins_) {
-          if (plugin->instances.count(s) != 0) node.instances.push_back(plugin->id);
+          if (pluginInstances_.find(instanceKey(*plugin, s)) != nullptr) node.instances.push_back(plugin->id);
         }
       }
       graph.services.push_back(std::move(node));
@@ -236,16 +237,17 @@ class Engine {
   /// root instance that exists costs one acquire load; creating, and plugin-scoped instances (whose
   /// per-plugin map may grow), take a mutex. A factory must not call it.
   void* resolve(const RefInfo& ref, std::string_view pluginId) {
-    const auto found = byId_.find(ref.id);
-    if (found == byId_.end()) return nullptr;
-    Service& service = services_[found->second];
+    const std::uint32_t* found = byKey_.find(ref.key);
+    if (found == nullptr) return nullptr;
+    const std::uint32_t s = *found;
+    Service& service = services_[s];
     if (service.isRoot()) {
       if (void* existing = std::atomic_ref<void*>(service.rootInstance).load(std::memory_order_acquire))
         return existing;
     }
     const std::lock_guard lock(resolveMutex_);
     Plugin* plugin = service.isRoot() ? nullptr : &pluginState(pluginId);
-    return ensure(found->second, plugin);
+    return ensure(s, plugin);
   }
 
   [[nodiscard]] std::size_t liveInstanceCount() const noexcept { return created_.size(); }
@@ -259,6 +261,10 @@ class Engine {
  private:
   enum class State : unsigned char { idle, started, stopped };
 
+  // The registry is flat: services and factories in two arrays, each service's factories (and decorators) a
+  // list threaded through the factory array, every factory's deps a slice of one index array. Refs and
+  // factories are held by raw pointer: the records below, the plugins' inits and the loaders own them for the
+  // engine's life. Nothing here is allocated per service.
   struct FactoryRecord {
     std::shared_ptr<const FactoryImpl> impl;
     FactorySource source;
@@ -266,21 +272,41 @@ class Engine {
   };
 
   struct Service {
-    std::shared_ptr<const RefInfo> ref;  // the canonical declaration: the factory's ref, else the first seen
-    FactorySource source = FactorySource::none;
-    std::vector<std::uint32_t> factories;   // into factories_
-    std::vector<std::uint32_t> decorators;  // into factories_
+    const RefInfo* ref;  // the canonical declaration: the factory's ref, else the first seen
     void* rootInstance = nullptr;
+    std::uint32_t firstFactory = no_node;  // into factories_, linked by Factory::next, in registration order
+    std::uint32_t lastFactory = no_node;
+    std::uint32_t firstDecorator = no_node;
+    std::uint32_t lastDecorator = no_node;
+    FactorySource source = FactorySource::none;
     [[nodiscard]] bool isRoot() const noexcept { return ref->scope == ServiceScope::root; }
   };
 
   struct Factory {
-    std::shared_ptr<const FactoryImpl> impl;
-    std::uint32_t service = 0;
-    std::vector<std::uint32_t> deps;         // service indices, in the order of the callable's parameters
-    std::vector<std::uint32_t> contextDeps;  // likewise for the root context
+    const FactoryImpl* impl;
     void* context = nullptr;
+    std::uint32_t service = 0;
+    std::uint32_t next = no_node;   // the service's next factory (or decorator)
+    std::uint32_t deps = 0;         // into depList_: impl->deps().size() service indices, in parameter order
+    std::uint32_t contextDeps = 0;  // likewise for impl->contextDeps()
   };
+
+  /// A slice of an index array.
+  struct Indices {
+    const std::uint32_t* first;
+    const std::uint32_t* last;
+    [[nodiscard]] const std::uint32_t* begin() const noexcept { return first; }
+    [[nodiscard]] const std::uint32_t* end() const noexcept { return last; }
+  };
+
+  [[nodiscard]] Indices depsOf(const Factory& factory) const noexcept {
+    const std::uint32_t* first = depList_.data() + factory.deps;
+    return {first, first + factory.impl->deps().size()};
+  }
+  [[nodiscard]] Indices contextDepsOf(const Factory& factory) const noexcept {
+    const std::uint32_t* first = depList_.data() + factory.contextDeps;
+    return {first, first + factory.impl->contextDeps().size()};
+  }
 
   /// A root service created for a feature loader, kept across the rebuild of the registry.
   struct Carried {
@@ -322,7 +348,8 @@ class Engine {
   };
 
   struct Plugin {
-    explicit Plugin(std::string_view pluginId) : id(pluginId), metadata(pluginId) {}
+    Plugin(std::string_view pluginId, std::uint32_t number)
+        : id(pluginId), metadata(pluginId), index(number) {}
     std::string id;
     Metadata metadata;
     std::shared_ptr<const PluginImpl> impl;  // null for a plugin id known only from modules or tools
@@ -331,15 +358,15 @@ class Engine {
     std::vector<InitDep> initDeps;
     std::vector<std::uint32_t> modules;      // into modules_, in the order added
     std::vector<std::uint32_t> moduleOrder;  // the order they run in
-    std::unordered_map<std::uint32_t, void*> instances;
+    std::uint32_t index;                     // into plugins_
     bool abortOnFailure = true;
     std::vector<bool> moduleAbortOnFailure;  // parallel to moduleOrder
   };
 
   struct ExtensionPointOwner {
-    std::uint32_t plugin;
-    std::uint32_t module;  // no_node when the plugin registered it
-    const ExtensionPointRegistration* registration;
+    std::uint32_t plugin = no_node;
+    std::uint32_t module = no_node;  // no_node when the plugin registered it
+    const ExtensionPointRegistration* registration = nullptr;
   };
 
   // A problem seen while running loaders may be seen again when the whole graph is validated.
@@ -382,7 +409,7 @@ class Engine {
       std::vector<Problem> found;
       buildRegistry(found, false);
       std::vector<std::uint32_t> deps;
-      for (const auto& ref : loader->deps()) deps.push_back(serviceFor(ref, found));
+      for (const auto& ref : loader->deps()) deps.push_back(serviceFor(*ref, found));
       resolveRefDefaults(found);
       buildGraph();
       restoreCarried(found);
@@ -402,8 +429,8 @@ class Engine {
       // loader's features known, when the whole graph is validated.
       std::erase_if(found, [&](const Problem& p) {
         return std::none_of(p.ids.begin(), p.ids.end(), [&](const std::string& id) {
-          const auto at = byId_.find(id);
-          return at != byId_.end() && reachable[at->second];
+          const auto at = serviceIndex(id);
+          return at != no_node && reachable[at];
         });
       });
       validate(found, &reachable, "feature loader #" + std::to_string(number));
@@ -439,9 +466,17 @@ class Engine {
 
   [[nodiscard]] std::vector<const FactoryImpl*> makersOf(const Service& service) const {
     std::vector<const FactoryImpl*> makers;
-    for (const auto f : service.factories) makers.push_back(factories_[f].impl.get());
-    for (const auto f : service.decorators) makers.push_back(factories_[f].impl.get());
+    for (auto f = service.firstFactory; f != no_node; f = factories_[f].next)
+      makers.push_back(factories_[f].impl);
+    for (auto f = service.firstDecorator; f != no_node; f = factories_[f].next)
+      makers.push_back(factories_[f].impl);
     return makers;
+  }
+
+  // For messages and rare paths: the service of an id, or no_node.
+  [[nodiscard]] std::uint32_t serviceIndex(std::string_view id) const {
+    const std::uint32_t* found = byKey_.find(internId(id));
+    return found == nullptr ? no_node : *found;
   }
 
   // ---- (3) registration and the registry ----
@@ -465,8 +500,8 @@ class Engine {
       }
       Plugin& plugin = pluginState(impl->id);
       plugin.impl = impl;
-      const bool registered =
-          runRegister("Plugin " + quote(impl->id), {impl->id}, impl->registerFn, plugin.env, problems);
+      const bool registered = runRegister([&impl] { return "Plugin " + quote(impl->id); }, {impl->id},
+                                          impl->registerFn, plugin.env, problems);
       if (const auto& inits = plugin.env.inits(); inits.size() == 1) {
         plugin.init = inits.front();
       } else if (registered) {
@@ -479,7 +514,7 @@ class Engine {
                                        : " registered more than one init; call env.registerInit once")});
       }
       for (const auto& ep : plugin.env.extensionPoints()) {
-        addExtensionPoint(ep, static_cast<std::uint32_t>(pluginIndex_.at(plugin.id)), no_node, problems);
+        addExtensionPoint(ep, plugin.index, no_node, problems);
       }
     }
     modules_.reserve(moduleImpls_.size());  // registration points must not move once registered
@@ -501,7 +536,9 @@ class Engine {
       modules_.emplace_back(impl);
       plugin.modules.push_back(m);
       Module& module = modules_.back();
-      const std::string who = "Module " + quote(impl->moduleId) + " for plugin " + quote(impl->pluginId);
+      auto who = [&impl] {
+        return "Module " + quote(impl->moduleId) + " for plugin " + quote(impl->pluginId);
+      };
       const bool registered =
           runRegister(who, {impl->pluginId, impl->moduleId}, impl->registerFn, module.env, problems);
       if (const auto& inits = module.env.inits(); inits.size() == 1) {
@@ -512,11 +549,11 @@ class Engine {
             Problem{Problem::Kind::invalid_registration,
                     {impl->pluginId, impl->moduleId},
                     {},
-                    who + (inits.empty() ? " registered no init; call env.registerInit(deps(...), fn) once"
-                                         : " registered more than one init; call env.registerInit once")});
+                    who() + (inits.empty() ? " registered no init; call env.registerInit(deps(...), fn) once"
+                                           : " registered more than one init; call env.registerInit once")});
       }
       for (const auto& ep : module.env.extensionPoints()) {
-        addExtensionPoint(ep, pluginIndex_.at(impl->pluginId), m, problems);
+        addExtensionPoint(ep, plugin.index, m, problems);
       }
     }
   }
@@ -531,8 +568,8 @@ class Engine {
   }
 
   // Returns false when the callback threw (reported here; the missing init then says nothing new).
-  template <class Env>
-  static bool runRegister(const std::string& who, std::vector<std::string> ids,
+  template <class Who, class Env>
+  static bool runRegister(const Who& who, std::initializer_list<std::string_view> ids,
                           const std::function<void(Env&)>& fn, Env& env, std::vector<Problem>& problems) {
     bool ok = true;
     try {
@@ -540,9 +577,9 @@ class Engine {
     } catch (...) {
       ok = false;
       problems.push_back(Problem{Problem::Kind::invalid_registration,
-                                 std::move(ids),
+                                 std::vector<std::string>(ids.begin(), ids.end()),
                                  {},
-                                 who + " failed to register: " + describe(std::current_exception())});
+                                 who() + " failed to register: " + describe(std::current_exception())});
     }
     env.close();
     return ok;
@@ -551,13 +588,13 @@ class Engine {
   void addExtensionPoint(const ExtensionPointRegistration& ep, std::uint32_t plugin, std::uint32_t module,
                          std::vector<Problem>& problems) {
     const auto [it, inserted] =
-        extensionPoints_.try_emplace(ep.ref->id, ExtensionPointOwner{plugin, module, &ep});
+        extensionPoints_.insert(ep.ref->key, ExtensionPointOwner{plugin, module, &ep});
     if (inserted) return;
     problems.push_back(Problem{Problem::Kind::extension_point_misuse,
                                {ep.ref->id},
                                {},
                                "Extension point " + quote(ep.ref->id) + " is registered twice, by " +
-                                   ownerName(it->second.plugin, it->second.module) + " and by " +
+                                   ownerName(it->plugin, it->module) + " and by " +
                                    ownerName(plugin, module) + "; register each extension point once"});
   }
 
@@ -566,14 +603,15 @@ class Engine {
     return "module " + quote(modules_[module].impl->moduleId) + " of plugin " + quote(plugins_[plugin]->id);
   }
 
-  std::uint32_t serviceFor(const std::shared_ptr<const RefInfo>& ref, std::vector<Problem>& problems) {
-    const auto [it, inserted] = byId_.try_emplace(ref->id, static_cast<std::uint32_t>(services_.size()));
+  std::uint32_t serviceFor(const RefInfo& ref, std::vector<Problem>& problems) {
+    const auto [at, inserted] = byKey_.insert(ref.key, static_cast<std::uint32_t>(services_.size()));
     if (inserted) {
-      services_.push_back(Service{ref, FactorySource::none, {}, {}, nullptr});
-      return it->second;
+      services_.push_back(Service{&ref});
+      return *at;
     }
-    checkSameDeclaration(services_[it->second], *ref, problems);
-    return it->second;
+    const Service& service = services_[*at];
+    if (service.ref != &ref) checkSameDeclaration(service, ref, problems);
+    return *at;
   }
 
   static void checkSameDeclaration(const Service& service, const RefInfo& ref,
@@ -605,25 +643,40 @@ class Engine {
     }
   }
 
-  std::uint32_t addFactoryRecord(const std::shared_ptr<const FactoryImpl>& impl, std::uint32_t service) {
-    factories_.push_back(Factory{impl, service, {}, {}, nullptr});
-    return static_cast<std::uint32_t>(factories_.size() - 1);
+  // Appends a factory (or decorator) to the service's list; resolveFactoryDeps does its deps.
+  std::uint32_t addFactory(const FactoryImpl& impl, std::uint32_t s) {
+    const auto f = static_cast<std::uint32_t>(factories_.size());
+    Factory factory{&impl};
+    factory.service = s;
+    factories_.push_back(factory);
+    Service& service = services_[s];
+    const bool decorator = impl.kind() == FactoryImpl::Kind::decorator;
+    std::uint32_t& first = decorator ? service.firstDecorator : service.firstFactory;
+    std::uint32_t& last = decorator ? service.lastDecorator : service.lastFactory;
+    if (last == no_node) {
+      first = f;
+    } else {
+      factories_[last].next = f;
+    }
+    last = f;
+    return f;
   }
 
   void buildRegistry(std::vector<Problem>& problems, bool withPlugins) {
     services_.clear();
-    byId_.clear();
+    byKey_.clear();
     factories_.clear();
+    depList_.clear();
     // Every factory names a service: sized once, the registry is not rehashed or moved while it fills.
     const std::size_t expected = factoryRecords_.size() + backendDefaults_.size() + 2;
     services_.reserve(expected);
-    byId_.reserve(expected);
+    byKey_.reserve(expected);
     factories_.reserve(expected);
-    services_[serviceFor(coreServices::pluginMetadata.info(), problems)].source = FactorySource::builtin;
-    const auto installed = serviceFor(coreServices::rootInstanceMetadata.info(), problems);
+    services_[serviceFor(*coreServices::pluginMetadata.info(), problems)].source = FactorySource::builtin;
+    const auto installed = serviceFor(*coreServices::rootInstanceMetadata.info(), problems);
     if (instanceMetadataFactory_) {
       services_[installed].source = FactorySource::explicitly_added;
-      services_[installed].factories.push_back(addFactoryRecord(instanceMetadataFactory_, installed));
+      addFactory(*instanceMetadataFactory_, installed);
     } else {
       services_[installed].source = FactorySource::builtin;
       services_[installed].rootInstance = &instanceMetadata_;
@@ -634,11 +687,11 @@ class Engine {
     for (const auto source : {FactorySource::explicitly_added, FactorySource::loader}) {
       for (const auto& record : factoryRecords_) {
         if (record.source != source) continue;
-        const auto& impl = record.impl;
-        const auto s = serviceFor(impl->service(), problems);
+        const FactoryImpl& impl = *record.impl;
+        const auto s = serviceFor(*impl.service(), problems);
         Service& service = services_[s];
-        if (impl->kind() == FactoryImpl::Kind::decorator) {
-          service.decorators.push_back(addFactoryRecord(impl, s));
+        if (impl.kind() == FactoryImpl::Kind::decorator) {
+          addFactory(impl, s);
           continue;
         }
         if (service.source == FactorySource::builtin) {
@@ -668,18 +721,18 @@ class Engine {
           }
           continue;
         }
-        if (service.source != source) service.ref = impl->service();
+        if (service.source != source) service.ref = impl.service().get();
         service.source = source;
-        service.factories.push_back(addFactoryRecord(impl, s));
+        addFactory(impl, s);
       }
     }
     for (const auto& impl : backendDefaults_) {
-      const auto s = serviceFor(impl->service(), problems);
+      const auto s = serviceFor(*impl->service(), problems);
       Service& service = services_[s];
       if (service.source != FactorySource::none && service.source != FactorySource::backend_default) continue;
       if (service.source == FactorySource::backend_default && !service.ref->multiton) continue;
       service.source = FactorySource::backend_default;
-      service.factories.push_back(addFactoryRecord(impl, s));
+      addFactory(*impl, s);
     }
     for (std::size_t f = 0; f < factories_.size(); ++f)
       resolveFactoryDeps(static_cast<std::uint32_t>(f), problems);
@@ -691,7 +744,7 @@ class Engine {
       }
       for (std::uint32_t m = 0; m < modules_.size(); ++m) {
         Module& module = modules_[m];
-        Plugin& plugin = *plugins_[pluginIndex_.at(module.impl->pluginId)];
+        Plugin& plugin = pluginState(module.impl->pluginId);
         if (!plugin.impl) module.runnable = false;  // its plugin is absent: it does not run
         if (!module.runnable) continue;
         module.initDeps = resolveInitDeps(*module.init, plugin, m, problems);
@@ -706,9 +759,9 @@ class Engine {
   // Root services created for feature loaders live on; a loader may not have replaced their factories.
   void restoreCarried(std::vector<Problem>& problems) {
     for (const auto& carried : carried_) {
-      const auto found = byId_.find(carried.id);
-      if (found == byId_.end()) continue;
-      Service& service = services_[found->second];
+      const auto found = serviceIndex(carried.id);
+      if (found == no_node) continue;
+      Service& service = services_[found];
       if (makersOf(service) != carried.makers) {
         problems.push_back(
             Problem{Problem::Kind::replaced_after_instantiation,
@@ -726,77 +779,77 @@ class Engine {
   std::vector<InitDep> resolveInitDeps(const InitImpl& init, const Plugin& plugin, std::uint32_t module,
                                        std::vector<Problem>& problems) {
     std::vector<InitDep> out;
-    const std::uint32_t p = pluginIndex_.at(plugin.id);
+    out.reserve(init.deps().size());
+    const std::uint32_t p = plugin.index;
     for (const auto& ref : init.deps()) {
       if (!ref->extensionPoint) {
-        out.push_back({serviceFor(ref, problems), nullptr});
+        out.push_back({serviceFor(*ref, problems), nullptr});
         continue;
       }
       out.push_back({no_node, nullptr});
-      const std::string user =
-          module == no_node ? "the init of plugin " + quote(plugin.id) : ownerName(p, module);
+      auto user = [&] {
+        return module == no_node ? "the init of plugin " + quote(plugin.id) : ownerName(p, module);
+      };
       if (module == no_node) {
         problems.push_back(
             Problem{Problem::Kind::extension_point_misuse,
                     {ref->id, plugin.id},
                     {},
-                    "Extension point " + quote(ref->id) + " is used by " + user +
+                    "Extension point " + quote(ref->id) + " is used by " + user() +
                         "; extension points are for modules, a plugin uses its own implementation"});
         continue;
       }
-      const auto found = extensionPoints_.find(ref->id);
-      if (found == extensionPoints_.end()) {
+      const ExtensionPointOwner* found = extensionPoints_.find(ref->key);
+      if (found == nullptr) {
         problems.push_back(
             Problem{Problem::Kind::extension_point_missing,
                     {ref->id},
                     {ownerName(p, module)},
-                    "Extension point " + quote(ref->id) + " used by " + user +
+                    "Extension point " + quote(ref->id) + " used by " + user() +
                         " is not registered by any plugin or module; add the plugin that provides it"});
         continue;
       }
-      if (found->second.plugin != p) {
+      if (found->plugin != p) {
         problems.push_back(Problem{Problem::Kind::extension_point_misuse,
-                                   {ref->id, plugins_[found->second.plugin]->id, plugin.id},
+                                   {ref->id, plugins_[found->plugin]->id, plugin.id},
                                    {ownerName(p, module)},
                                    "Extension point " + quote(ref->id) + " of plugin " +
-                                       quote(plugins_[found->second.plugin]->id) + " is used by " + user +
+                                       quote(plugins_[found->plugin]->id) + " is used by " + user() +
                                        "; a module can only use the extension points of its own plugin " +
                                        quote(plugin.id)});
         continue;
       }
-      if (found->second.registration->ref->type != ref->type) {
-        problems.push_back(Problem{Problem::Kind::type_mismatch,
-                                   {ref->id},
-                                   {},
-                                   "Extension point " + quote(ref->id) +
-                                       " is declared with two C++ types, '" +
-                                       std::string(found->second.registration->ref->typeName) + "' and '" +
-                                       std::string(ref->typeName) +
-                                       "'; refs with one id name one extension point, so use one type"});
+      if (found->registration->ref->type != ref->type) {
+        problems.push_back(Problem{
+            Problem::Kind::type_mismatch,
+            {ref->id},
+            {},
+            "Extension point " + quote(ref->id) + " is declared with two C++ types, '" +
+                std::string(found->registration->ref->typeName) + "' and '" + std::string(ref->typeName) +
+                "'; refs with one id name one extension point, so use one type"});
         continue;
       }
-      out.back().extensionPoint = found->second.registration;
+      out.back().extensionPoint = found->registration;
     }
     return out;
   }
 
   void resolveFactoryDeps(std::uint32_t f, std::vector<Problem>& problems) {
-    const auto impl = factories_[f].impl;
-    std::vector<std::uint32_t> deps, contextDeps;
-    for (const auto& ref : impl->deps()) deps.push_back(serviceFor(ref, problems));
-    for (const auto& ref : impl->contextDeps()) contextDeps.push_back(serviceFor(ref, problems));
-    factories_[f].deps = std::move(deps);
-    factories_[f].contextDeps = std::move(contextDeps);
+    const FactoryImpl& impl = *factories_[f].impl;
+    factories_[f].deps = static_cast<std::uint32_t>(depList_.size());
+    for (const auto& ref : impl.deps()) depList_.push_back(serviceFor(*ref, problems));
+    factories_[f].contextDeps = static_cast<std::uint32_t>(depList_.size());
+    for (const auto& ref : impl.contextDeps()) depList_.push_back(serviceFor(*ref, problems));
   }
 
   // Services nobody provides get their ref's default factory, whose deps may need defaults in turn.
   void resolveRefDefaults(std::vector<Problem>& problems) {
     for (std::size_t s = 0; s < services_.size(); ++s) {
       if (services_[s].source != FactorySource::none || !services_[s].ref->hasDefaultFactory()) continue;
-      std::shared_ptr<const FactoryImpl>& impl = defaultFactories_[services_[s].ref.get()];
+      std::shared_ptr<const FactoryImpl>& impl = defaultFactories_[services_[s].ref];
       try {
-        if (!impl)
-          impl = services_[s].ref->makeDefaultFactory(services_[s].ref);  // once per ref: stable identity
+        if (!impl)  // once per ref: stable identity
+          impl = services_[s].ref->makeDefaultFactory(services_[s].ref->shared_from_this());
       } catch (...) {
         services_[s].source = FactorySource::ref_default;  // reported here, not again as missing
         problems.push_back(Problem{
@@ -819,8 +872,7 @@ class Engine {
         continue;
       }
       services_[s].source = FactorySource::ref_default;
-      const auto f = addFactoryRecord(impl, static_cast<std::uint32_t>(s));
-      services_[s].factories.push_back(f);
+      const auto f = addFactory(*impl, static_cast<std::uint32_t>(s));
       resolveFactoryDeps(f, problems);  // may append services, which this loop then visits too
     }
   }
@@ -836,12 +888,12 @@ class Engine {
         mark[to] = s;
         graph_.edges.push_back(to);
       };
-      for (const auto f : services_[s].factories) {
-        for (const auto d : factories_[f].deps) addEdge(d);
-        for (const auto d : factories_[f].contextDeps) addEdge(d);
+      for (auto f = services_[s].firstFactory; f != no_node; f = factories_[f].next) {
+        for (const auto d : depsOf(factories_[f])) addEdge(d);
+        for (const auto d : contextDepsOf(factories_[f])) addEdge(d);
       }
-      for (const auto f : services_[s].decorators) {
-        for (const auto d : factories_[f].deps) addEdge(d);
+      for (auto f = services_[s].firstDecorator; f != no_node; f = factories_[f].next) {
+        for (const auto d : depsOf(factories_[f])) addEdge(d);
       }
       graph_.begin[s + 1] = static_cast<std::uint32_t>(graph_.edges.size());
     }
@@ -868,6 +920,18 @@ class Engine {
         if (modules_[m].runnable) runnable.push_back(m);
       }
       const auto count = static_cast<std::uint32_t>(runnable.size());
+      // Most plugins have no module that waits for a sibling: they run in the order added.
+      const bool independent = std::none_of(runnable.begin(), runnable.end(), [&](std::uint32_t m) {
+        return std::any_of(modules_[m].initDeps.begin(), modules_[m].initDeps.end(), [&](const InitDep& dep) {
+          if (dep.extensionPoint == nullptr) return false;
+          const auto owner = extensionPoints_.find(dep.extensionPoint->ref->key)->module;
+          return owner != no_node && owner != m;
+        });
+      });
+      if (independent) {
+        plugin.moduleOrder = std::move(runnable);
+        continue;
+      }
       auto local = [&](std::uint32_t m) {
         return static_cast<std::uint32_t>(std::find(runnable.begin(), runnable.end(), m) - runnable.begin());
       };
@@ -877,7 +941,7 @@ class Engine {
       for (std::uint32_t i = 0; i < count; ++i) {
         for (const auto& dep : modules_[runnable[i]].initDeps) {
           if (dep.extensionPoint == nullptr) continue;
-          const auto& owner = extensionPoints_.at(dep.extensionPoint->ref->id);
+          const auto& owner = *extensionPoints_.find(dep.extensionPoint->ref->key);
           if (owner.module == no_node || owner.module == runnable[i]) continue;
           const auto j = local(owner.module);
           if (j == count) continue;
@@ -953,12 +1017,12 @@ class Engine {
                                        quote(used.ref->id) + " root-scoped or move the dependency"});
       };
       if (owner.isRoot()) {
-        for (const auto d : factory.deps) {
+        for (const auto d : depsOf(factory)) {
           check(d, factory.impl->kind() == FactoryImpl::Kind::decorator ? "The root-scoped decorator"
                                                                         : "The root-scoped factory");
         }
       }
-      for (const auto d : factory.contextDeps) check(d, "The root context");
+      for (const auto d : contextDepsOf(factory)) check(d, "The root context");
     }
   }
 
@@ -968,7 +1032,7 @@ class Engine {
       if (only != nullptr && !(*only)[s]) continue;
       const Service& service = services_[s];
       if (service.source != FactorySource::none) continue;
-      if (service.ref->multiton && service.decorators.empty()) continue;  // no factory: an empty range
+      if (service.ref->multiton && service.firstDecorator == no_node) continue;  // no factory: an empty range
       std::vector<std::string> neededBy;
       for (std::uint32_t from = 0; from < services_.size(); ++from) {
         if (std::find(graph_.first(from), graph_.last(from), s) == graph_.last(from)) continue;
@@ -984,13 +1048,13 @@ class Engine {
         if (!plugin->impl) continue;
         for (const auto m : plugin->modules) {
           if (modules_[m].runnable && needs(modules_[m].initDeps)) {
-            neededBy.push_back(ownerName(pluginIndex_.at(plugin->id), m));
+            neededBy.push_back(ownerName(plugin->index, m));
           }
         }
         if (needs(plugin->initDeps)) neededBy.push_back("plugin " + quote(plugin->id));
       }
       if (neededBy.empty() && !consumer.empty()) neededBy.push_back(consumer);
-      const bool onlyDecorated = neededBy.empty() && !service.decorators.empty();
+      const bool onlyDecorated = neededBy.empty() && service.firstDecorator != no_node;
       std::string message =
           onlyDecorated
               ? "Service " + quote(service.ref->id) +
@@ -1032,6 +1096,7 @@ class Engine {
   }
 
   void checkCycles(std::vector<Problem>& problems, const std::vector<char>* only) {
+    if (acyclic(graph_)) return;  // the common case, found without Tarjan's bookkeeping
     std::uint32_t count = 0;
     const auto component = stronglyConnectedComponents(graph_, count);
     std::vector<std::uint32_t> size(count, 0);
@@ -1072,17 +1137,17 @@ class Engine {
   }
 
   [[nodiscard]] bool eager(const Service& service) const {
-    return std::any_of(service.factories.begin(), service.factories.end(), [this](std::uint32_t f) {
-      return factories_[f].impl->initialization() == Initialization::always;
-    });
+    for (auto f = service.firstFactory; f != no_node; f = factories_[f].next) {
+      if (factories_[f].impl->initialization() == Initialization::always) return true;
+    }
+    return false;
   }
 
   // backend.startup.default.onPluginBootFailure / onPluginModuleBootFailure: 'abort' (default) or 'continue',
   // overridden by backend.startup.plugins.<id>.onPluginBootFailure and
   // backend.startup.plugins.<id>.modules.<moduleId>.onPluginModuleBootFailure.
   void readBootFailurePolicy() {
-    const auto* config =
-        static_cast<const RootConfigService*>(instanceOf(coreServices::rootConfig.info()->id));
+    const auto* config = static_cast<const RootConfigService*>(instanceOf(*coreServices::rootConfig.info()));
     std::vector<Problem> problems;
     auto read = [&](const std::string& key, bool fallback) {
       if (config == nullptr) return fallback;
@@ -1105,10 +1170,25 @@ class Engine {
     };
     const bool pluginDefault = read("backend.startup.default.onPluginBootFailure", true);
     const bool moduleDefault = read("backend.startup.default.onPluginModuleBootFailure", true);
+    // Without a backend.startup.plugins section every plugin gets the defaults: no key to build and look up
+    // per plugin and module.
+    bool perPlugin = config != nullptr;
+    if (perPlugin) {
+      try {
+        perPlugin = config->has("backend.startup.plugins");
+      } catch (...) {
+        perPlugin = true;  // let the reads below report what is wrong
+      }
+    }
     for (auto& plugin : plugins_) {
+      plugin->moduleAbortOnFailure.clear();
+      if (!perPlugin) {
+        plugin->abortOnFailure = pluginDefault;
+        plugin->moduleAbortOnFailure.assign(plugin->moduleOrder.size(), moduleDefault);
+        continue;
+      }
       const std::string base = "backend.startup.plugins." + plugin->id;
       plugin->abortOnFailure = read(base + ".onPluginBootFailure", pluginDefault);
-      plugin->moduleAbortOnFailure.clear();
       for (const auto m : plugin->moduleOrder) {
         plugin->moduleAbortOnFailure.push_back(read(
             base + ".modules." + modules_[m].impl->moduleId + ".onPluginModuleBootFailure", moduleDefault));
@@ -1121,11 +1201,14 @@ class Engine {
 
   void startPlugins() {
     LoggerService* logger = rootLogger();
+    // The progress lines and the list of plugins are info records: nothing to prepare when they are not
+    // written.
+    const bool reporting = logger != nullptr && logger->enabled(LogLevel::info);
     std::vector<std::string> ids;
     for (const auto& plugin : plugins_) {
-      if (plugin->impl) ids.push_back(plugin->id);
+      if (reporting && plugin->impl) ids.push_back(plugin->id);
     }
-    if (logger != nullptr) {
+    if (reporting) {
       logger->info({{"type", "initialization"}}, "Plugin initialization started: {}",
                    ids.empty() ? std::string("no plugins") : quoteAll(ids));
     }
@@ -1138,7 +1221,7 @@ class Engine {
     }
     {
       std::optional<ProgressReporter> progress;
-      if (logger != nullptr && !ids.empty()) progress.emplace(*logger, progressUnit_, ids);
+      if (reporting && !ids.empty()) progress.emplace(*logger, progressUnit_, ids);
       for (auto& plugin : plugins_) {
         if (!plugin->impl) continue;
         startPlugin(*plugin, eagerServices);
@@ -1211,8 +1294,8 @@ class Engine {
 
   void runInit(const InitImpl& init, const std::vector<InitDep>& deps, Plugin& plugin,
                std::string_view moduleId) {
-    std::vector<void*> args;
-    args.reserve(deps.size());
+    std::vector<void*>& args = initArgs_;  // an init cannot re-enter the engine: one buffer will do
+    args.clear();
     for (const auto& dep : deps) {
       if (dep.extensionPoint != nullptr) {
         args.push_back(extensionPointFor(*dep.extensionPoint, moduleId));
@@ -1250,9 +1333,9 @@ class Engine {
   }
 
   Plugin& pluginState(std::string_view pluginId) {
-    const auto found = pluginIndex_.find(std::string(pluginId));
+    const auto found = pluginIndex_.find(pluginId);
     if (found != pluginIndex_.end()) return *plugins_[found->second];
-    plugins_.push_back(std::make_unique<Plugin>(pluginId));
+    plugins_.push_back(std::make_unique<Plugin>(pluginId, static_cast<std::uint32_t>(plugins_.size())));
     pluginIndex_.try_emplace(std::string(pluginId), static_cast<std::uint32_t>(plugins_.size() - 1));
     return *plugins_.back();
   }
@@ -1263,40 +1346,41 @@ class Engine {
     const Service& service = services_[s];
     if (service.isRoot()) return service.rootInstance;
     if (service.source == FactorySource::builtin) return &plugin->metadata;
-    const auto found = plugin->instances.find(s);
-    return found == plugin->instances.end() ? nullptr : found->second;
+    void* const* found = pluginInstances_.find(instanceKey(*plugin, s));
+    return found == nullptr ? nullptr : *found;
   }
 
-  [[nodiscard]] void* instanceOf(const std::string& id) const {
-    const auto found = byId_.find(id);
-    return found == byId_.end() ? nullptr : services_[found->second].rootInstance;
+  // Plugin-scoped instances live in one table for the whole backend, keyed by plugin and service.
+  static std::uint64_t instanceKey(const Plugin& plugin, std::uint32_t s) noexcept {
+    return (static_cast<std::uint64_t>(plugin.index) << 32U) | s;
+  }
+
+  [[nodiscard]] void* instanceOf(const RefInfo& ref) const {
+    const std::uint32_t* found = byKey_.find(ref.key);
+    return found == nullptr ? nullptr : services_[*found].rootInstance;
   }
 
   [[nodiscard]] LoggerService* rootLogger() const {
-    return static_cast<RootLoggerService*>(instanceOf(coreServices::rootLogger.info()->id));
+    return static_cast<RootLoggerService*>(instanceOf(*coreServices::rootLogger.info()));
   }
 
   [[nodiscard]] RootLifecycleService* rootLifecycle() const {
-    return static_cast<RootLifecycleService*>(instanceOf(coreServices::rootLifecycle.info()->id));
+    return static_cast<RootLifecycleService*>(instanceOf(*coreServices::rootLifecycle.info()));
   }
 
   [[nodiscard]] LifecycleService* pluginLifecycle(const Plugin& plugin) const {
-    const auto found = byId_.find(coreServices::lifecycle.info()->id);
-    if (found == byId_.end()) return nullptr;
-    const auto instance = plugin.instances.find(found->second);
-    return instance == plugin.instances.end() ? nullptr : static_cast<LifecycleService*>(instance->second);
+    const std::uint32_t* found = byKey_.find(coreServices::lifecycle.info()->key);
+    if (found == nullptr) return nullptr;
+    void* const* instance = pluginInstances_.find(instanceKey(plugin, *found));
+    return instance == nullptr ? nullptr : static_cast<LifecycleService*>(*instance);
   }
 
   // Creates `s` (for `plugin` if plugin-scoped) and whatever it needs, dependencies first. Iterative: the
   // stack of frames is also the dependency chain that error messages name.
   void* ensure(std::uint32_t s, Plugin* plugin) {
     if (void* existing = lookup(s, plugin)) return existing;
-    struct Frame {
-      std::uint32_t service;
-      Plugin* plugin;
-      const std::uint32_t* next;
-    };
-    std::vector<Frame> frames{{s, plugin, graph_.first(s)}};
+    std::vector<Frame>& frames = frames_;  // factories cannot re-enter the engine: one stack will do
+    frames.assign(1, Frame{s, plugin, graph_.first(s)});
     while (!frames.empty()) {
       Frame& top = frames.back();
       if (top.next != graph_.last(top.service)) {
@@ -1346,7 +1430,7 @@ class Engine {
                               id, pluginId, std::move(chain));
   }
 
-  void gather(const std::vector<std::uint32_t>& deps, Plugin* plugin) {
+  void gather(Indices deps, Plugin* plugin) {
     args_.clear();
     for (const auto d : deps) args_.push_back(lookup(d, services_[d].isRoot() ? nullptr : plugin));
   }
@@ -1356,23 +1440,26 @@ class Engine {
     void* object = nullptr;
     void** items = nullptr;
     if (service.ref->multiton) {
+      std::size_t count = 0;
+      for (auto f = service.firstFactory; f != no_node; f = factories_[f].next) ++count;
       auto* list = static_cast<InstanceList*>(arena_.allocate(sizeof(InstanceList), alignof(InstanceList)));
-      items = static_cast<void**>(arena_.allocate(
-          sizeof(void*) * std::max<std::size_t>(1, service.factories.size()), alignof(void*)));
-      *list = InstanceList{items, service.factories.size()};
+      items = static_cast<void**>(
+          arena_.allocate(sizeof(void*) * std::max<std::size_t>(1, count), alignof(void*)));
+      *list = InstanceList{items, count};
       object = list;
     }
-    for (std::size_t i = 0; i < service.factories.size(); ++i) {
-      Factory& factory = factories_[service.factories[i]];
+    std::size_t i = 0;
+    for (auto f = service.firstFactory; f != no_node; f = factories_[f].next, ++i) {
+      Factory& factory = factories_[f];
       if (factory.impl->hasContext() && factory.context == nullptr) {
-        gather(factory.contextDeps, nullptr);
+        gather(contextDepsOf(factory), nullptr);
         what_ = "the root context factory function";
         Created context;
         factory.impl->createContext(args_.data(), context, arena_);
         created_.push_back(context);
         factory.context = context.object;
       }
-      gather(factory.deps, plugin);
+      gather(depsOf(factory), plugin);
       what_ = "the factory function";
       Created instance;
       factory.impl->create(factory.context, args_.data(), instance, arena_);
@@ -1383,8 +1470,8 @@ class Engine {
         object = instance.object;
       }
     }
-    for (const auto d : service.decorators) {
-      gather(factories_[d].deps, plugin);
+    for (auto d = service.firstDecorator; d != no_node; d = factories_[d].next) {
+      gather(depsOf(factories_[d]), plugin);
       what_ = "a decorator";
       Created decorated;
       factories_[d].impl->create(object, args_.data(), decorated, arena_);
@@ -1394,7 +1481,7 @@ class Engine {
     if (service.isRoot()) {
       std::atomic_ref<void*>(service.rootInstance).store(object, std::memory_order_release);  // see resolve()
     } else {
-      plugin->instances.emplace(s, object);
+      pluginInstances_.insert(instanceKey(*plugin, s), object);
     }
   }
 
@@ -1417,7 +1504,7 @@ class Engine {
     }
     for (auto& service : services_) service.rootInstance = nullptr;
     for (auto& factory : factories_) factory.context = nullptr;
-    for (auto& plugin : plugins_) plugin->instances.clear();
+    pluginInstances_.clear();
     carried_.clear();
   }
 
@@ -1434,14 +1521,20 @@ class Engine {
   std::unordered_map<const RefInfo*, std::shared_ptr<const FactoryImpl>> defaultFactories_;
 
   std::vector<Service> services_;
-  std::unordered_map<std::string, std::uint32_t> byId_;
+  FlatTable<std::uint32_t, std::uint32_t> byKey_;  // RefInfo::key -> into services_
   std::vector<Factory> factories_;
+  std::vector<std::uint32_t> depList_;  // every factory's deps, as slices (Factory::deps, ::contextDeps)
   Csr graph_;
+  FlatTable<std::uint64_t, void*> pluginInstances_;  // instanceKey(plugin, service) -> instance
 
   std::vector<std::unique_ptr<Plugin>> plugins_;
-  std::unordered_map<std::string, std::uint32_t> pluginIndex_;
+  struct IdHash {
+    using is_transparent = void;  // look plugin ids up by string_view, without a std::string
+    std::size_t operator()(std::string_view id) const noexcept { return std::hash<std::string_view>{}(id); }
+  };
+  std::unordered_map<std::string, std::uint32_t, IdHash, std::equal_to<>> pluginIndex_;
   std::vector<Module> modules_;
-  std::unordered_map<std::string, ExtensionPointOwner> extensionPoints_;
+  FlatTable<std::uint32_t, ExtensionPointOwner> extensionPoints_;  // RefInfo::key of the extension point
 
   InstanceMetadata instanceMetadata_;
   std::shared_ptr<const FactoryImpl> instanceMetadataFactory_;  // testing utilities only
@@ -1449,7 +1542,14 @@ class Engine {
   std::chrono::milliseconds progressUnit_{1000};
   std::pmr::monotonic_buffer_resource arena_;
   std::vector<Created> created_;  // in creation order; destroyed in reverse
-  std::vector<void*> args_;
+  struct Frame {
+    std::uint32_t service;
+    Plugin* plugin;
+    const std::uint32_t* next;
+  };
+  std::vector<Frame> frames_;    // ensure()'s stack
+  std::vector<void*> args_;      // a factory's arguments
+  std::vector<void*> initArgs_;  // an init's arguments
   const char* what_ = "";
   std::mutex resolveMutex_;  // creation after start(); see resolve()
 };

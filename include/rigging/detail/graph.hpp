@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -71,6 +72,24 @@ inline std::vector<std::uint32_t> stronglyConnectedComponents(const Csr& g, std:
     }
   }
   return component;
+}
+
+/// Whether the graph has no cycle (and no self-loop): Kahn's algorithm, a few instructions per node and edge.
+inline bool acyclic(const Csr& g) {
+  const std::uint32_t n = g.size();
+  std::vector<std::uint32_t> pending(n, 0);  // unvisited predecessors
+  for (const auto to : g.edges) ++pending[to];
+  std::vector<std::uint32_t> ready;
+  ready.reserve(n);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    if (pending[v] == 0) ready.push_back(v);
+  }
+  for (std::size_t head = 0; head < ready.size(); ++head) {
+    for (const std::uint32_t* e = g.first(ready[head]); e != g.last(ready[head]); ++e) {
+      if (--pending[*e] == 0) ready.push_back(*e);
+    }
+  }
+  return ready.size() == n;
 }
 
 /// The shortest cycle from `start` back to itself that stays inside start's component; the path begins and

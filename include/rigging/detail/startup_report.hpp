@@ -92,6 +92,7 @@ class ProgressReporter {
 
 /// `Plugin initialization complete: 'slow' (1.2s), 'fast' (3.0ms)`: slowest first.
 inline void logCompletion(LoggerService& logger, const StartupResult& result) {
+  if (!logger.enabled(LogLevel::info)) return;  // not written: nothing to sort and format
   std::vector<const PluginStartupResult*> started;
   for (const auto& plugin : result.plugins) {
     if (plugin.status != StartupStatus::skipped) started.push_back(&plugin);
