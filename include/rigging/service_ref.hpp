@@ -10,6 +10,7 @@
 #include <rigging/detail/intern.hpp>
 #include <rigging/detail/type_name.hpp>
 
+#include <atomic>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -81,6 +82,9 @@ class RefInfo : public std::enable_shared_from_this<RefInfo> {
 
   std::string id;
   std::uint32_t key;  // internId(id): equal for every ref with this id
+  // The service index the engine gave this ref object in its latest registry build (high half: the build's
+  // number). Only a cache: a backend on another thread overwriting it costs a lookup, never a wrong index.
+  mutable std::atomic<std::uint64_t> engineSlot{0};
   TypeKey type;
   std::string_view typeName;
   ServiceScope scope;

@@ -86,12 +86,12 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
   ~Engine() { stop(); }
 
-  /// Queues a feature; nothing is checked here: start() reports every problem at once.
-  void add(BackendFeature feature) {
+  /// Keeps a feature, sorted by kind; nothing is checked here: start() reports every problem at once.
+  void add(const BackendFeature& feature) {
     if (state_ != State::idle || prepared_) {
       throw BackendStateError("feature can not be added after the backend has started");
     }
-    queued_.push_back(std::move(feature));
+    apply(feature, FactorySource::explicitly_added, 0);  // (1)
   }
 
   // ---- the start sequence ----
@@ -104,13 +104,12 @@ class Engine {
     prepared_ = true;
     try {
       std::vector<Problem> problems;
-      for (auto& feature : queued_) apply(feature, FactorySource::explicitly_added, 0);  // (1)
-      std::vector<BackendFeature>().swap(queued_);  // applied: not kept for the backend's life
-      runLoaders(problems);                         // (2)
-      registerPluginsAndModules(problems);          // (3)
+      runLoaders(problems);                 // (2)
+      registerPluginsAndModules(problems);  // (3)
       describeInstalledPlugins();
       buildRegistry(problems, true);
-      validate(problems);  // (4)
+      std::vector<Tails>().swap(tails_);  // the registry is complete
+      validate(problems);                 // (4)
       if (!problems.empty()) throw ValidationError(withoutRepeats(std::move(problems)));
     } catch (...) {
       state_ = State::stopped;
@@ -275,9 +274,7 @@ class Engine {
     const RefInfo* ref;  // the canonical declaration: the factory's ref, else the first seen
     void* rootInstance = nullptr;
     std::uint32_t firstFactory = no_node;  // into factories_, linked by Factory::next, in registration order
-    std::uint32_t lastFactory = no_node;
     std::uint32_t firstDecorator = no_node;
-    std::uint32_t lastDecorator = no_node;
     FactorySource source = FactorySource::none;
     [[nodiscard]] bool isRoot() const noexcept { return ref->scope == ServiceScope::root; }
   };
@@ -604,13 +601,16 @@ class Engine {
   }
 
   std::uint32_t serviceFor(const RefInfo& ref, std::vector<Problem>& problems) {
+    // A ref object seen before in this build (a dep used by many factories) is found in its own cache.
+    const std::uint64_t cached = ref.engineSlot.load(std::memory_order_relaxed);
+    if ((cached >> 32U) == build_) return static_cast<std::uint32_t>(cached);
     const auto [at, inserted] = byKey_.insert(ref.key, static_cast<std::uint32_t>(services_.size()));
     if (inserted) {
       services_.push_back(Service{&ref});
-      return *at;
+    } else if (const Service& service = services_[*at]; service.ref != &ref) {
+      checkSameDeclaration(service, ref, problems);
     }
-    const Service& service = services_[*at];
-    if (service.ref != &ref) checkSameDeclaration(service, ref, problems);
+    ref.engineSlot.store((static_cast<std::uint64_t>(build_) << 32U) | *at, std::memory_order_relaxed);
     return *at;
   }
 
@@ -651,8 +651,10 @@ class Engine {
     factories_.push_back(factory);
     Service& service = services_[s];
     const bool decorator = impl.kind() == FactoryImpl::Kind::decorator;
+    if (tails_.size() <= s)
+      tails_.resize(std::max(services_.capacity(), services_.size()), Tails{no_node, no_node});
     std::uint32_t& first = decorator ? service.firstDecorator : service.firstFactory;
-    std::uint32_t& last = decorator ? service.lastDecorator : service.lastFactory;
+    std::uint32_t& last = decorator ? tails_[s].decorator : tails_[s].factory;
     if (last == no_node) {
       first = f;
     } else {
@@ -663,10 +665,12 @@ class Engine {
   }
 
   void buildRegistry(std::vector<Problem>& problems, bool withPlugins) {
+    build_ = nextBuild();  // invalidates every ref's engineSlot
     services_.clear();
     byKey_.clear();
     factories_.clear();
     depList_.clear();
+    tails_.clear();
     // Every factory names a service: sized once, the registry is not rehashed or moved while it fills.
     const std::size_t expected = factoryRecords_.size() + backendDefaults_.size() + 2;
     services_.reserve(expected);
@@ -879,14 +883,31 @@ class Engine {
 
   void buildGraph() {
     const auto n = static_cast<std::uint32_t>(services_.size());
-    graph_.begin.assign(n + 1, 0);
-    graph_.edges.clear();
-    std::vector<std::uint32_t> mark(n, no_node);
+    graph_.begin.resize(n + 1);
+    graph_.begin[0] = 0;
+    graph_.edges.resize(depList_.size());  // at most one edge per dep
+    std::uint32_t* const base = graph_.edges.data();
+    std::uint32_t* out = base;
+    std::vector<std::uint32_t> mark;  // only for services with many deps; most have a handful
     for (std::uint32_t s = 0; s < n; ++s) {
+      std::uint32_t* const first = out;
+      std::size_t total = 0;
+      for (auto f = services_[s].firstFactory; f != no_node; f = factories_[f].next)
+        total += factories_[f].impl->deps().size() + factories_[f].impl->contextDeps().size();
+      for (auto f = services_[s].firstDecorator; f != no_node; f = factories_[f].next)
+        total += factories_[f].impl->deps().size();
+      const bool many = total > 16;
+      if (many && mark.empty()) mark.assign(n, no_node);
       auto addEdge = [&](std::uint32_t to) {
-        if (mark[to] == s) return;
-        mark[to] = s;
-        graph_.edges.push_back(to);
+        if (many) {
+          if (mark[to] == s) return;
+          mark[to] = s;
+        } else {
+          for (const std::uint32_t* e = first; e != out; ++e) {
+            if (*e == to) return;
+          }
+        }
+        *out++ = to;
       };
       for (auto f = services_[s].firstFactory; f != no_node; f = factories_[f].next) {
         for (const auto d : depsOf(factories_[f])) addEdge(d);
@@ -895,8 +916,9 @@ class Engine {
       for (auto f = services_[s].firstDecorator; f != no_node; f = factories_[f].next) {
         for (const auto d : depsOf(factories_[f])) addEdge(d);
       }
-      graph_.begin[s + 1] = static_cast<std::uint32_t>(graph_.edges.size());
+      graph_.begin[s + 1] = static_cast<std::uint32_t>(out - base);
     }
+    graph_.edges.resize(static_cast<std::size_t>(out - base));
   }
 
   void markReachable(const std::vector<std::uint32_t>& from, std::vector<char>& seen) const {
@@ -1316,7 +1338,7 @@ class Engine {
     }
     Created holder;
     void* target = emplace<std::shared_ptr<void>>(arena_, holder, std::move(made))->get();
-    created_.push_back(holder);
+    own(holder);
     holder.object = target;
     return target;
   }
@@ -1456,14 +1478,14 @@ class Engine {
         what_ = "the root context factory function";
         Created context;
         factory.impl->createContext(args_.data(), context, arena_);
-        created_.push_back(context);
+        own(context);
         factory.context = context.object;
       }
       gather(depsOf(factory), plugin);
       what_ = "the factory function";
       Created instance;
       factory.impl->create(factory.context, args_.data(), instance, arena_);
-      created_.push_back(instance);
+      own(instance);
       if (items != nullptr) {
         items[i] = instance.object;
       } else {
@@ -1475,7 +1497,7 @@ class Engine {
       what_ = "a decorator";
       Created decorated;
       factories_[d].impl->create(object, args_.data(), decorated, arena_);
-      created_.push_back(decorated);
+      own(decorated);
       object = decorated.object;
     }
     if (service.isRoot()) {
@@ -1498,7 +1520,7 @@ class Engine {
 
   void destroyInstances() noexcept {
     while (!created_.empty()) {
-      const Created last = created_.back();
+      const Owned last = created_.back();
       created_.pop_back();
       last.destroy(last.storage);
     }
@@ -1508,10 +1530,18 @@ class Engine {
     carried_.clear();
   }
 
+  // Numbers every registry build in the process, for RefInfo::engineSlot; 0 is never used.
+  static std::uint32_t nextBuild() noexcept {
+    static std::atomic<std::uint32_t> counter{0};
+    std::uint32_t number = counter.fetch_add(1, std::memory_order_relaxed) + 1;
+    while (number == 0) number = counter.fetch_add(1, std::memory_order_relaxed) + 1;
+    return number;
+  }
+
   State state_ = State::idle;
+  std::uint32_t build_ = 0;
   bool prepared_ = false;
   std::vector<std::shared_ptr<const FactoryImpl>> backendDefaults_;
-  std::vector<BackendFeature> queued_;
 
   std::vector<FactoryRecord> factoryRecords_;
   std::vector<std::shared_ptr<const PluginImpl>> pluginImpls_;
@@ -1541,7 +1571,19 @@ class Engine {
   StartupResult result_;
   std::chrono::milliseconds progressUnit_{1000};
   std::pmr::monotonic_buffer_resource arena_;
-  std::vector<Created> created_;  // in creation order; destroyed in reverse
+  // What destroyInstances() destroys: Created without the service pointer, which nothing needs again.
+  struct Owned {
+    void* storage;
+    void (*destroy)(void*) noexcept;
+  };
+  void own(const Created& created) { created_.push_back({created.storage, created.destroy}); }
+  std::vector<Owned> created_;  // in creation order; destroyed in reverse
+  // Each service's last factory and decorator while the registry is built, to append in order.
+  struct Tails {
+    std::uint32_t factory;
+    std::uint32_t decorator;
+  };
+  std::vector<Tails> tails_;
   struct Frame {
     std::uint32_t service;
     Plugin* plugin;
