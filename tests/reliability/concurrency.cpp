@@ -272,3 +272,45 @@ TEST_CASE("concurrency: plugins add shutdown hooks from many threads after start
   CHECK(backend.stop());
   CHECK(ran == threadCount * hooksPerThread);
 }
+
+namespace {
+
+// Shared by every backend of the next test, in a different order per thread.
+const std::vector<ServiceRef<int, RootScope>> sharedRefs = [] {
+  std::vector<ServiceRef<int, RootScope>> refs;
+  for (int i = 0; i < 12; ++i)
+    refs.push_back(createServiceRef<int, RootScope>("conc.shared" + std::to_string(i)));
+  return refs;
+}();
+int wiredRight = 0;  // its address marks a thread whose every backend was wired right
+
+}  // namespace
+
+TEST_CASE("concurrency: threads starting backends that share ref objects each get their own wiring",
+          "[concurrency]") {
+  // A ref caches the service index its latest registry gave it; backends on other threads number the same
+  // refs differently and overwrite that cache at any moment. Each thread adds the services in its own order,
+  // each one adding 1 to the one before it in a chain of its own, and checks the end of the chain.
+  auto got = race([](int t) -> void* {
+    bool right = true;
+    for (int round = 0; round < rounds; ++round) {
+      std::vector<std::size_t> order(sharedRefs.size());
+      for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = (i * 5 + static_cast<std::size_t>(t + round)) % order.size();
+      auto backend = createBackend();
+      backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::warn, [](std::string_view) {}}));
+      backend.add(createServiceFactory(sharedRefs[order[0]], deps(), [t] { return t * 1000; }));
+      for (std::size_t i = 1; i < order.size(); ++i)
+        backend.add(createServiceFactory(sharedRefs[order[i]], deps(sharedRefs[order[i - 1]]),
+                                         [](int& before) { return before + 1; }));
+      int last = -1;
+      backend.add(
+          pluginWith("reader", deps(sharedRefs[order.back()]), [&last](int& value) { last = value; }));
+      backend.start();
+      backend.stop();
+      right = right && last == t * 1000 + static_cast<int>(order.size()) - 1;
+    }
+    return right ? &wiredRight : nullptr;
+  });
+  for (const void* result : got) CHECK(result == &wiredRight);
+}

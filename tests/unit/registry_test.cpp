@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tests of the registry's building blocks: interned ids, the flat hash table, the cheap cycle check, and refs
+// shared by backends whose registries are built one inside another.
+#include "support/catch.hpp"
+#include "support/features.hpp"
+
+#include <rigging/create_backend.hpp>
+#include <rigging/detail/flat_table.hpp>
+#include <rigging/detail/graph.hpp>
+#include <rigging/detail/intern.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace rigging;
+using namespace rigging::test;
+
+TEST_CASE("registry: an id gets one number for the whole process, shared by every ref with that id",
+          "[registry]") {
+  const auto first = detail::internId("registry.interned.a");
+  CHECK(detail::internId("registry.interned.a") == first);
+  CHECK(detail::internId("registry.interned.b") != first);
+  const auto a = createServiceRef<int>("registry.interned.c");
+  const auto b = createServiceRef<long, RootScope>("registry.interned.c");
+  CHECK(a.info()->key == b.info()->key);
+  CHECK(a.info()->key == detail::internId("registry.interned.c"));
+}
+
+TEST_CASE("registry: the flat table finds what it holds across growth, and nothing else", "[registry]") {
+  detail::FlatTable<std::uint32_t, std::uint32_t> table;
+  CHECK(table.find(7) == nullptr);  // empty, no storage yet
+  for (std::uint32_t key = 0; key < 5000; ++key) {
+    // Keys 1024 apart share low bits: they probe past each other.
+    const auto [value, inserted] = table.insert(key * 1024U, key);
+    CHECK(inserted);
+    CHECK(*value == key);
+  }
+  CHECK(table.size() == 5000);
+  const auto [again, inserted] = table.insert(3U * 1024U, 99);
+  CHECK_FALSE(inserted);  // an existing key keeps its value
+  CHECK(*again == 3);
+  bool allFound = true;
+  for (std::uint32_t key = 0; key < 5000; ++key) {
+    const std::uint32_t* found = table.find(key * 1024U);
+    allFound = allFound && found != nullptr && *found == key;
+  }
+  CHECK(allFound);
+  CHECK(table.find(1) == nullptr);
+  CHECK(table.find(5000U * 1024U) == nullptr);
+  table.clear();
+  CHECK(table.size() == 0);
+  CHECK(table.find(0) == nullptr);
+
+  detail::FlatTable<std::uint64_t, void*> wide;  // (plugin, service) pairs, as the engine keys instances
+  int object = 0;
+  wide.insert((std::uint64_t{3} << 32U) | 5U, &object);
+  CHECK(*wide.find((std::uint64_t{3} << 32U) | 5U) == &object);
+  CHECK(wide.find((std::uint64_t{5} << 32U) | 3U) == nullptr);
+}
+
+TEST_CASE("registry: the quick cycle check finds cycles and self-loops, and passes DAGs", "[registry]") {
+  auto graph = [](std::vector<std::vector<std::uint32_t>> successors) {
+    detail::Csr g;
+    g.begin.assign(1, 0);
+    for (const auto& list : successors) {
+      g.edges.insert(g.edges.end(), list.begin(), list.end());
+      g.begin.push_back(static_cast<std::uint32_t>(g.edges.size()));
+    }
+    return g;
+  };
+  CHECK(detail::acyclic(graph({})));
+  CHECK(detail::acyclic(graph({{1, 2}, {2}, {}})));
+  CHECK(detail::acyclic(graph({{1, 1}, {}})));  // a repeated edge is not a cycle
+  CHECK_FALSE(detail::acyclic(graph({{1}, {2}, {0}})));
+  CHECK_FALSE(detail::acyclic(graph({{}, {1}})));             // a self-loop
+  CHECK_FALSE(detail::acyclic(graph({{1}, {2}, {1}, {0}})));  // a cycle below an acyclic part
+}
+
+namespace {
+
+struct Label {
+  std::string text;
+};
+
+const auto sharedFirstRef = createServiceRef<Label, RootScope>("registry.shared.first");
+const auto sharedSecondRef = createServiceRef<Label, RootScope>("registry.shared.second");
+const auto sharedOnlyInnerRef = createServiceRef<Label, RootScope>("registry.shared.inner");
+
+auto quietLogger() {
+  return rootLoggerServiceFactory({LogFormat::text, LogLevel::warn, [](std::string_view) {}});
+}
+
+}  // namespace
+
+TEST_CASE(
+    "registry: backends sharing ref objects, one built inside the other's feature loader, keep their own "
+    "wiring",
+    "[registry]") {
+  // The refs remember the service index of the latest registry build; the inner backend numbers the same ref
+  // objects differently, and the outer one builds its registry again after its loader returns.
+  std::string inner;
+  std::string outer;
+  auto backend = createBackend();
+  backend.add(quietLogger());
+  backend.add(createServiceFactory(sharedFirstRef, deps(), [] { return Label{"outer first"}; }));
+  backend.add(createServiceFactory(sharedSecondRef, deps(sharedFirstRef),
+                                   [](Label& first) { return Label{first.text + " <- outer second"}; }));
+  backend.add(createBackendFeatureLoader(deps(sharedFirstRef), [&inner, &outer](Label&) {
+    auto other = createBackend();
+    other.add(quietLogger());
+    other.add(createServiceFactory(sharedOnlyInnerRef, deps(), [] { return Label{"inner only"}; }));
+    other.add(createServiceFactory(sharedSecondRef, deps(sharedOnlyInnerRef),
+                                   [](Label& only) { return Label{only.text + " <- inner second"}; }));
+    other.add(createServiceFactory(sharedFirstRef, deps(sharedSecondRef),
+                                   [](Label& second) { return Label{second.text + " <- inner first"}; }));
+    other.add(pluginWith("inner", deps(sharedFirstRef), [&inner](Label& first) { inner = first.text; }));
+    other.start();
+    other.stop();
+    return std::vector<BackendFeature>{
+        pluginWith("outer", deps(sharedSecondRef), [&outer](Label& second) { outer = second.text; })};
+  }));
+  backend.start();
+  backend.stop();
+  CHECK(inner == "inner only <- inner second <- inner first");
+  CHECK(outer == "outer first <- outer second");
+}
