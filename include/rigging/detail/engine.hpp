@@ -279,13 +279,15 @@ class Engine {
     [[nodiscard]] bool isRoot() const noexcept { return ref->scope == ServiceScope::root; }
   };
 
+  // 32 bytes, read in order by validation; the FactoryImpl (elsewhere on the heap) only when creating.
   struct Factory {
     const FactoryImpl* impl;
-    void* context = nullptr;
     std::uint32_t service = 0;
-    std::uint32_t next = no_node;   // the service's next factory (or decorator)
-    std::uint32_t deps = 0;         // into depList_: impl->deps().size() service indices, in parameter order
-    std::uint32_t contextDeps = 0;  // likewise for impl->contextDeps()
+    std::uint32_t next = no_node;  // the service's next factory (or decorator)
+    std::uint32_t deps = 0;        // into depList_: depCount service indices, in parameter order, then the
+                                   // contextDepCount deps of the root context
+    std::uint32_t depCount = 0;
+    std::uint32_t contextDepCount = 0;
   };
 
   /// A slice of an index array.
@@ -298,11 +300,11 @@ class Engine {
 
   [[nodiscard]] Indices depsOf(const Factory& factory) const noexcept {
     const std::uint32_t* first = depList_.data() + factory.deps;
-    return {first, first + factory.impl->deps().size()};
+    return {first, first + factory.depCount};
   }
   [[nodiscard]] Indices contextDepsOf(const Factory& factory) const noexcept {
-    const std::uint32_t* first = depList_.data() + factory.contextDeps;
-    return {first, first + factory.impl->contextDeps().size()};
+    const std::uint32_t* first = depList_.data() + factory.deps + factory.depCount;
+    return {first, first + factory.contextDepCount};
   }
 
   /// A root service created for a feature loader, kept across the rebuild of the registry.
@@ -841,8 +843,9 @@ class Engine {
   void resolveFactoryDeps(std::uint32_t f, std::vector<Problem>& problems) {
     const FactoryImpl& impl = *factories_[f].impl;
     factories_[f].deps = static_cast<std::uint32_t>(depList_.size());
+    factories_[f].depCount = static_cast<std::uint32_t>(impl.deps().size());
+    factories_[f].contextDepCount = static_cast<std::uint32_t>(impl.contextDeps().size());
     for (const auto& ref : impl.deps()) depList_.push_back(serviceFor(*ref, problems));
-    factories_[f].contextDeps = static_cast<std::uint32_t>(depList_.size());
     for (const auto& ref : impl.contextDeps()) depList_.push_back(serviceFor(*ref, problems));
   }
 
@@ -893,9 +896,9 @@ class Engine {
       std::uint32_t* const first = out;
       std::size_t total = 0;
       for (auto f = services_[s].firstFactory; f != no_node; f = factories_[f].next)
-        total += factories_[f].impl->deps().size() + factories_[f].impl->contextDeps().size();
+        total += std::size_t{factories_[f].depCount} + std::size_t{factories_[f].contextDepCount};
       for (auto f = services_[s].firstDecorator; f != no_node; f = factories_[f].next)
-        total += factories_[f].impl->deps().size();
+        total += factories_[f].depCount;
       const bool many = total > 16;
       if (many && mark.empty()) mark.assign(n, no_node);
       auto addEdge = [&](std::uint32_t to) {
@@ -1473,18 +1476,23 @@ class Engine {
     std::size_t i = 0;
     for (auto f = service.firstFactory; f != no_node; f = factories_[f].next, ++i) {
       Factory& factory = factories_[f];
-      if (factory.impl->hasContext() && factory.context == nullptr) {
-        gather(contextDepsOf(factory), nullptr);
-        what_ = "the root context factory function";
-        Created context;
-        factory.impl->createContext(args_.data(), context, arena_);
-        own(context);
-        factory.context = context.object;
+      void* context = nullptr;
+      if (factory.impl->hasContext()) {
+        void** slot = contexts_.insert(f, nullptr).first;
+        if (*slot == nullptr) {
+          gather(contextDepsOf(factory), nullptr);
+          what_ = "the root context factory function";
+          Created made;
+          factory.impl->createContext(args_.data(), made, arena_);
+          own(made);
+          *slot = made.object;
+        }
+        context = *slot;
       }
       gather(depsOf(factory), plugin);
       what_ = "the factory function";
       Created instance;
-      factory.impl->create(factory.context, args_.data(), instance, arena_);
+      factory.impl->create(context, args_.data(), instance, arena_);
       own(instance);
       if (items != nullptr) {
         items[i] = instance.object;
@@ -1525,7 +1533,7 @@ class Engine {
       last.destroy(last.storage);
     }
     for (auto& service : services_) service.rootInstance = nullptr;
-    for (auto& factory : factories_) factory.context = nullptr;
+    contexts_.clear();
     pluginInstances_.clear();
     carried_.clear();
   }
@@ -1553,9 +1561,10 @@ class Engine {
   std::vector<Service> services_;
   FlatTable<std::uint32_t, std::uint32_t> byKey_;  // RefInfo::key -> into services_
   std::vector<Factory> factories_;
-  std::vector<std::uint32_t> depList_;  // every factory's deps, as slices (Factory::deps, ::contextDeps)
+  std::vector<std::uint32_t> depList_;  // every factory's deps, as slices (Factory::deps)
   Csr graph_;
   FlatTable<std::uint64_t, void*> pluginInstances_;  // instanceKey(plugin, service) -> instance
+  FlatTable<std::uint32_t, void*> contexts_;         // factory -> its root context, once created
 
   std::vector<std::unique_ptr<Plugin>> plugins_;
   struct IdHash {
