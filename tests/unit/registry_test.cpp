@@ -11,7 +11,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace rigging;
@@ -125,4 +127,50 @@ TEST_CASE(
   backend.stop();
   CHECK(inner == "inner only <- inner second <- inner first");
   CHECK(outer == "outer first <- outer second");
+}
+
+namespace {
+
+const auto repeatedDepRef = createServiceRef<Label, RootScope>("registry.repeated.dep");
+const auto repeatedUserRef = createServiceRef<Label, RootScope>("registry.repeated.user");
+const auto repeatedManyRef = createServiceRef<Label, RootScope>("registry.repeated.many", multiton);
+
+const GraphService& graphNode(const BackendGraph& graph, std::string_view id) {
+  for (const auto& service : graph.services) {
+    if (service.id == id) return service;
+  }
+  throw std::runtime_error("no service " + std::string(id) + " in the graph");
+}
+
+}  // namespace
+
+TEST_CASE("registry: a dep named twice, or by several factories of a service, is one edge of the graph",
+          "[registry]") {
+  // A service with one factory uses that factory's deps as its edges, repeats included; the graph lists each
+  // dependency once all the same, and the service is created once.
+  int made = 0;
+  std::string used;
+  auto backend = createBackend();
+  backend.add(quietLogger());
+  backend.add(createServiceFactory(repeatedDepRef, deps(), [&made] {
+    ++made;
+    return Label{"dep"};
+  }));
+  backend.add(createServiceFactory(repeatedUserRef, deps(repeatedDepRef, repeatedDepRef),
+                                   [](Label& a, Label& b) { return Label{a.text + "+" + b.text}; }));
+  backend.add(createServiceFactory(repeatedManyRef, deps(repeatedDepRef), [](Label& a) { return a; }));
+  backend.add(createServiceFactory(repeatedManyRef, deps(repeatedDepRef, repeatedUserRef),
+                                   [](Label&, Label& user) { return user; }));
+  backend.add(
+      pluginWith("repeats", deps(repeatedUserRef, repeatedManyRef),
+                 [&used](Label& user, ServiceRange<Label> many) { used = user.text + " " + many[1].text; }));
+  const auto before = backend.graph();
+  CHECK(graphNode(before, "registry.repeated.user").dependencies ==
+        std::vector<std::string>{"registry.repeated.dep"});
+  CHECK(graphNode(before, "registry.repeated.many").dependencies ==
+        std::vector<std::string>{"registry.repeated.dep", "registry.repeated.user"});
+  backend.start();
+  backend.stop();
+  CHECK(made == 1);
+  CHECK(used == "dep+dep dep+dep");
 }

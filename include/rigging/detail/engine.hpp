@@ -108,8 +108,8 @@ class Engine {
       registerPluginsAndModules(problems);  // (3)
       describeInstalledPlugins();
       buildRegistry(problems, true);
-      std::vector<Tails>().swap(tails_);  // the registry is complete
-      validate(problems);                 // (4)
+      releaseBuildState();  // the registry is complete
+      validate(problems);   // (4)
       if (!problems.empty()) throw ValidationError(withoutRepeats(std::move(problems)));
     } catch (...) {
       state_ = State::stopped;
@@ -156,8 +156,10 @@ class Engine {
       node.factories = 0;
       for (auto f = service.firstFactory; f != no_node; f = factories_[f].next) ++node.factories;
       node.decorated = service.firstDecorator != no_node;
-      for (const auto* e = graph_.first(s); e != graph_.last(s); ++e)
-        node.dependencies.push_back(services_[*e].ref->id);
+      const RangeGraph edges = serviceGraph();
+      for (const auto* e = edges.first(s); e != edges.last(s); ++e) {
+        if (std::find(edges.first(s), e, *e) == e) node.dependencies.push_back(services_[*e].ref->id);
+      }
       if (service.isRoot()) {
         if (service.rootInstance != nullptr) node.instances.emplace_back("root");
       } else {
@@ -338,8 +340,10 @@ class Engine {
   };
 
   struct Module {
-    explicit Module(std::shared_ptr<const ModuleImpl> moduleImpl) : impl(std::move(moduleImpl)) {}
+    Module(std::shared_ptr<const ModuleImpl> moduleImpl, std::uint32_t pluginIndex)
+        : impl(std::move(moduleImpl)), plugin(pluginIndex) {}
     std::shared_ptr<const ModuleImpl> impl;
+    std::uint32_t plugin;  // into plugins_
     ModuleRegistrationPoints env;
     std::shared_ptr<const InitImpl> init;
     std::vector<InitDep> initDeps;
@@ -397,6 +401,15 @@ class Engine {
         loaders_.push_back(feature.loader());
         break;
     }
+  }
+
+  // What only building the registry needs: the list tails, and the records' source and loader fields. The
+  // factories themselves stay owned (factories_ points at them), 16 bytes each instead of 24.
+  void releaseBuildState() {
+    std::vector<Tails>().swap(tails_);
+    ownedFactories_.reserve(factoryRecords_.size());
+    for (auto& record : factoryRecords_) ownedFactories_.push_back(std::move(record.impl));
+    std::vector<FactoryRecord>().swap(factoryRecords_);
   }
 
   // ---- (2) feature loaders ----
@@ -481,6 +494,7 @@ class Engine {
   // ---- (3) registration and the registry ----
 
   void registerPluginsAndModules(std::vector<Problem>& problems) {
+    pluginIndex_.reserve(pluginImpls_.size() + moduleImpls_.size());  // no rehash while plugins are added
     for (const auto& impl : pluginImpls_) {
       if (const auto found = pluginIndex_.find(impl->id); found != pluginIndex_.end()) {
         if (plugins_[found->second]->impl) {
@@ -532,7 +546,7 @@ class Engine {
         continue;
       }
       const auto m = static_cast<std::uint32_t>(modules_.size());
-      modules_.emplace_back(impl);
+      modules_.emplace_back(impl, plugin.index);
       plugin.modules.push_back(m);
       Module& module = modules_.back();
       auto who = [&impl] {
@@ -606,6 +620,11 @@ class Engine {
     // A ref object seen before in this build (a dep used by many factories) is found in its own cache.
     const std::uint64_t cached = ref.engineSlot.load(std::memory_order_relaxed);
     if ((cached >> 32U) == build_) return static_cast<std::uint32_t>(cached);
+    return findOrAddService(ref, problems);
+  }
+
+  // Out of line, so that the cached path above stays a few instructions wherever it is inlined.
+  [[gnu::noinline]] std::uint32_t findOrAddService(const RefInfo& ref, std::vector<Problem>& problems) {
     const auto [at, inserted] = byKey_.insert(ref.key, static_cast<std::uint32_t>(services_.size()));
     if (inserted) {
       services_.push_back(Service{&ref});
@@ -750,7 +769,7 @@ class Engine {
       }
       for (std::uint32_t m = 0; m < modules_.size(); ++m) {
         Module& module = modules_[m];
-        Plugin& plugin = pluginState(module.impl->pluginId);
+        Plugin& plugin = *plugins_[module.plugin];
         if (!plugin.impl) module.runnable = false;  // its plugin is absent: it does not run
         if (!module.runnable) continue;
         module.initDeps = resolveInitDeps(*module.init, plugin, m, problems);
@@ -884,20 +903,30 @@ class Engine {
     }
   }
 
+  // Each service's edges: the deps of its factories, decorators and root contexts. A service with one factory
+  // and no decorator (nearly all) uses that factory's slice of depList_ as it is, repeats included (every
+  // algorithm here allows them); the others get a merged list without repeats, appended to depList_.
   void buildGraph() {
     const auto n = static_cast<std::uint32_t>(services_.size());
-    graph_.begin.resize(n + 1);
-    graph_.begin[0] = 0;
-    graph_.edges.resize(depList_.size());  // at most one edge per dep
-    std::uint32_t* const base = graph_.edges.data();
-    std::uint32_t* out = base;
-    std::vector<std::uint32_t> mark;  // only for services with many deps; most have a handful
+    edgeRanges_.resize(n);
+    std::vector<std::uint32_t> mark;  // only for services with many deps
     for (std::uint32_t s = 0; s < n; ++s) {
-      std::uint32_t* const first = out;
+      const Service& service = services_[s];
+      const std::uint32_t only = service.firstFactory;
+      if (service.firstDecorator == no_node && (only == no_node || factories_[only].next == no_node)) {
+        if (only == no_node) {
+          edgeRanges_[s] = {0, 0};
+        } else {
+          const Factory& factory = factories_[only];
+          edgeRanges_[s] = {factory.deps, factory.deps + factory.depCount + factory.contextDepCount};
+        }
+        continue;
+      }
+      const auto first = static_cast<std::uint32_t>(depList_.size());
       std::size_t total = 0;
-      for (auto f = services_[s].firstFactory; f != no_node; f = factories_[f].next)
+      for (auto f = service.firstFactory; f != no_node; f = factories_[f].next)
         total += std::size_t{factories_[f].depCount} + std::size_t{factories_[f].contextDepCount};
-      for (auto f = services_[s].firstDecorator; f != no_node; f = factories_[f].next)
+      for (auto f = service.firstDecorator; f != no_node; f = factories_[f].next)
         total += factories_[f].depCount;
       const bool many = total > 16;
       if (many && mark.empty()) mark.assign(n, no_node);
@@ -905,23 +934,26 @@ class Engine {
         if (many) {
           if (mark[to] == s) return;
           mark[to] = s;
-        } else {
-          for (const std::uint32_t* e = first; e != out; ++e) {
-            if (*e == to) return;
-          }
+        } else if (std::find(depList_.begin() + first, depList_.end(), to) != depList_.end()) {
+          return;
         }
-        *out++ = to;
+        depList_.push_back(to);
       };
-      for (auto f = services_[s].firstFactory; f != no_node; f = factories_[f].next) {
-        for (const auto d : depsOf(factories_[f])) addEdge(d);
-        for (const auto d : contextDepsOf(factories_[f])) addEdge(d);
+      for (auto f = service.firstFactory; f != no_node; f = factories_[f].next) {
+        const Factory& factory = factories_[f];
+        for (std::uint32_t i = 0; i < factory.depCount + factory.contextDepCount; ++i)
+          addEdge(depList_[factory.deps + i]);  // by index: depList_ grows here
       }
-      for (auto f = services_[s].firstDecorator; f != no_node; f = factories_[f].next) {
-        for (const auto d : depsOf(factories_[f])) addEdge(d);
+      for (auto f = service.firstDecorator; f != no_node; f = factories_[f].next) {
+        const Factory& factory = factories_[f];
+        for (std::uint32_t i = 0; i < factory.depCount; ++i) addEdge(depList_[factory.deps + i]);
       }
-      graph_.begin[s + 1] = static_cast<std::uint32_t>(out - base);
+      edgeRanges_[s] = {first, static_cast<std::uint32_t>(depList_.size())};
     }
-    graph_.edges.resize(static_cast<std::size_t>(out - base));
+  }
+
+  [[nodiscard]] RangeGraph serviceGraph() const noexcept {
+    return {depList_.data(), edgeRanges_.data(), static_cast<std::uint32_t>(edgeRanges_.size())};
   }
 
   void markReachable(const std::vector<std::uint32_t>& from, std::vector<char>& seen) const {
@@ -931,7 +963,8 @@ class Engine {
       todo.pop_back();
       if (seen[v]) continue;
       seen[v] = 1;
-      for (const auto* e = graph_.first(v); e != graph_.last(v); ++e) todo.push_back(*e);
+      const RangeGraph edges = serviceGraph();
+      for (const auto* e = edges.first(v); e != edges.last(v); ++e) todo.push_back(*e);
     }
   }
 
@@ -1060,7 +1093,8 @@ class Engine {
       if (service.ref->multiton && service.firstDecorator == no_node) continue;  // no factory: an empty range
       std::vector<std::string> neededBy;
       for (std::uint32_t from = 0; from < services_.size(); ++from) {
-        if (std::find(graph_.first(from), graph_.last(from), s) == graph_.last(from)) continue;
+        const RangeGraph edges = serviceGraph();
+        if (std::find(edges.first(from), edges.last(from), s) == edges.last(from)) continue;
         std::string who = "service " + quote(services_[from].ref->id);
         const auto users = pluginsUsing(from);
         if (!users.empty()) who += " (for plugin " + joinQuoted(users, ", ") + ")";
@@ -1121,9 +1155,10 @@ class Engine {
   }
 
   void checkCycles(std::vector<Problem>& problems, const std::vector<char>* only) {
-    if (acyclic(graph_)) return;  // the common case, found without Tarjan's bookkeeping
+    const RangeGraph graph = serviceGraph();
+    if (acyclic(graph)) return;  // the common case, found without Tarjan's bookkeeping
     std::uint32_t count = 0;
-    const auto component = stronglyConnectedComponents(graph_, count);
+    const auto component = stronglyConnectedComponents(graph, count);
     std::vector<std::uint32_t> size(count, 0);
     for (const auto c : component) ++size[c];
     std::vector<char> covered(services_.size(), 0);
@@ -1131,9 +1166,9 @@ class Engine {
     // the earliest-added: each cycle is printed from there.
     for (std::uint32_t s = 0; s < services_.size(); ++s) {
       if (covered[s] || (only != nullptr && !(*only)[s])) continue;
-      const bool selfLoop = std::find(graph_.first(s), graph_.last(s), s) != graph_.last(s);
+      const bool selfLoop = std::find(graph.first(s), graph.last(s), s) != graph.last(s);
       if (size[component[s]] < 2 && !selfLoop) continue;
-      const auto path = shortestCycleThrough(graph_, s, component);
+      const auto path = shortestCycleThrough(graph, s, component);
       std::vector<std::string> ids;
       for (const auto v : path) {
         covered[v] = 1;
@@ -1405,13 +1440,14 @@ class Engine {
   void* ensure(std::uint32_t s, Plugin* plugin) {
     if (void* existing = lookup(s, plugin)) return existing;
     std::vector<Frame>& frames = frames_;  // factories cannot re-enter the engine: one stack will do
-    frames.assign(1, Frame{s, plugin, graph_.first(s)});
+    const RangeGraph graph = serviceGraph();
+    frames.assign(1, Frame{s, plugin, graph.first(s)});
     while (!frames.empty()) {
       Frame& top = frames.back();
-      if (top.next != graph_.last(top.service)) {
+      if (top.next != graph.last(top.service)) {
         const std::uint32_t dep = *top.next++;
         Plugin* depPlugin = services_[dep].isRoot() ? nullptr : top.plugin;
-        if (lookup(dep, depPlugin) == nullptr) frames.push_back({dep, depPlugin, graph_.first(dep)});
+        if (lookup(dep, depPlugin) == nullptr) frames.push_back({dep, depPlugin, graph.first(dep)});
         continue;
       }
       const Frame done = top;
@@ -1551,7 +1587,8 @@ class Engine {
   bool prepared_ = false;
   std::vector<std::shared_ptr<const FactoryImpl>> backendDefaults_;
 
-  std::vector<FactoryRecord> factoryRecords_;
+  std::vector<FactoryRecord> factoryRecords_;                       // until the registry is complete
+  std::vector<std::shared_ptr<const FactoryImpl>> ownedFactories_;  // then only what keeps them alive
   std::vector<std::shared_ptr<const PluginImpl>> pluginImpls_;
   std::vector<std::shared_ptr<const ModuleImpl>> moduleImpls_;
   std::vector<std::shared_ptr<const LoaderImpl>> loaders_;
@@ -1561,8 +1598,8 @@ class Engine {
   std::vector<Service> services_;
   FlatTable<std::uint32_t, std::uint32_t> byKey_;  // RefInfo::key -> into services_
   std::vector<Factory> factories_;
-  std::vector<std::uint32_t> depList_;  // every factory's deps, as slices (Factory::deps)
-  Csr graph_;
+  std::vector<std::uint32_t> depList_;               // every factory's deps, as slices (Factory::deps)
+  std::vector<RangeGraph::Range> edgeRanges_;        // each service's edges, as a slice of depList_
   FlatTable<std::uint64_t, void*> pluginInstances_;  // instanceKey(plugin, service) -> instance
   FlatTable<std::uint32_t, void*> contexts_;         // factory -> its root context, once created
 

@@ -17,7 +17,6 @@ namespace rigging::detail {
 struct Csr {
   std::vector<std::uint32_t> begin{0};
   std::vector<std::uint32_t> edges;
-
   [[nodiscard]] std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(begin.size() - 1); }
   [[nodiscard]] const std::uint32_t* first(std::uint32_t n) const noexcept { return edges.data() + begin[n]; }
   [[nodiscard]] const std::uint32_t* last(std::uint32_t n) const noexcept {
@@ -25,30 +24,48 @@ struct Csr {
   }
 };
 
+/// One slice of an edge array per node: the successors of node n are edges[ranges[n].first ..
+/// ranges[n].last). Slices may share storage: the engine points a service with one factory at that factory's
+/// deps.
+struct RangeGraph {
+  struct Range {
+    std::uint32_t first;
+    std::uint32_t last;
+  };
+  const std::uint32_t* edges = nullptr;
+  const Range* ranges = nullptr;
+  std::uint32_t nodes = 0;
+  [[nodiscard]] std::uint32_t size() const noexcept { return nodes; }
+  [[nodiscard]] const std::uint32_t* first(std::uint32_t n) const noexcept { return edges + ranges[n].first; }
+  [[nodiscard]] const std::uint32_t* last(std::uint32_t n) const noexcept { return edges + ranges[n].last; }
+};
+
 inline constexpr std::uint32_t no_node = std::numeric_limits<std::uint32_t>::max();
 
 /// Tarjan's algorithm. Returns the component of every node; components are numbered in reverse topological
-/// order (a node's dependencies are in components with smaller or equal numbers).
-inline std::vector<std::uint32_t> stronglyConnectedComponents(const Csr& g, std::uint32_t& componentCount) {
+/// order (a node's dependencies are in components with smaller or equal numbers). A repeated edge is
+/// harmless.
+template <class Graph>
+std::vector<std::uint32_t> stronglyConnectedComponents(const Graph& g, std::uint32_t& componentCount) {
   const std::uint32_t n = g.size();
   std::vector<std::uint32_t> index(n, no_node), low(n, 0), component(n, no_node);
   std::vector<std::uint32_t> stack;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> frames;  // node, next edge offset
+  std::vector<std::pair<std::uint32_t, const std::uint32_t*>> frames;  // node, next edge
   std::uint32_t counter = 0;
   componentCount = 0;
   for (std::uint32_t root = 0; root < n; ++root) {
     if (index[root] != no_node) continue;
-    frames.emplace_back(root, g.begin[root]);
+    frames.emplace_back(root, g.first(root));
     index[root] = low[root] = counter++;
     stack.push_back(root);
     while (!frames.empty()) {
       auto& [v, next] = frames.back();
-      if (next < g.begin[v + 1]) {
-        const std::uint32_t w = g.edges[next++];
+      if (next != g.last(v)) {
+        const std::uint32_t w = *next++;
         if (index[w] == no_node) {
           index[w] = low[w] = counter++;
           stack.push_back(w);
-          frames.emplace_back(w, g.begin[w]);
+          frames.emplace_back(w, g.first(w));
         } else if (component[w] == no_node) {
           low[v] = std::min(low[v], index[w]);
         }
@@ -75,10 +92,13 @@ inline std::vector<std::uint32_t> stronglyConnectedComponents(const Csr& g, std:
 }
 
 /// Whether the graph has no cycle (and no self-loop): Kahn's algorithm, a few instructions per node and edge.
-inline bool acyclic(const Csr& g) {
+template <class Graph>
+bool acyclic(const Graph& g) {
   const std::uint32_t n = g.size();
-  std::vector<std::uint32_t> pending(n, 0);  // unvisited predecessors
-  for (const auto to : g.edges) ++pending[to];
+  std::vector<std::uint32_t> pending(n, 0);  // unvisited predecessors, repeated edges counted each time
+  for (std::uint32_t v = 0; v < n; ++v) {
+    for (const std::uint32_t* e = g.first(v); e != g.last(v); ++e) ++pending[*e];
+  }
   std::vector<std::uint32_t> ready;
   ready.reserve(n);
   for (std::uint32_t v = 0; v < n; ++v) {
@@ -94,8 +114,9 @@ inline bool acyclic(const Csr& g) {
 
 /// The shortest cycle from `start` back to itself that stays inside start's component; the path begins and
 /// ends with `start`. Empty if there is none.
-inline std::vector<std::uint32_t> shortestCycleThrough(const Csr& g, std::uint32_t start,
-                                                       const std::vector<std::uint32_t>& component) {
+template <class Graph>
+std::vector<std::uint32_t> shortestCycleThrough(const Graph& g, std::uint32_t start,
+                                                const std::vector<std::uint32_t>& component) {
   std::vector<std::uint32_t> parent(g.size(), no_node);
   std::vector<std::uint32_t> queue{start};
   for (std::size_t head = 0; head < queue.size(); ++head) {
