@@ -35,6 +35,7 @@
 #include <memory_resource>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -169,7 +170,7 @@ class Engine {
       }
       graph.services.push_back(std::move(node));
     }
-    auto split = [this](const std::vector<InitDep>& deps, std::vector<std::string>& services,
+    auto split = [this](std::span<const InitDep> deps, std::vector<std::string>& services,
                         std::vector<std::string>* points) {
       for (const auto& dep : deps) {
         if (dep.service != no_node) {
@@ -183,12 +184,12 @@ class Engine {
       for (const auto m : plugin->modules) {
         const Module& module = modules_[m];
         GraphModule node{plugin->id, module.impl->moduleId, {}, {}, module.runnable};
-        split(module.initDeps, node.services, &node.extensionPoints);
+        split(initDepsOf(module.initDeps), node.services, &node.extensionPoints);
         graph.modules.push_back(std::move(node));
       }
       if (!plugin->impl) continue;
       GraphPlugin node{plugin->id, {}, {}};
-      split(plugin->initDeps, node.services, nullptr);
+      split(initDepsOf(plugin->initDeps), node.services, nullptr);
       for (const auto m : plugin->moduleOrder) node.modules.push_back(modules_[m].impl->moduleId);
       graph.plugins.push_back(std::move(node));
     }
@@ -339,6 +340,16 @@ class Engine {
     const ExtensionPointRegistration* extensionPoint = nullptr;
   };
 
+  /// An init's deps: a slice of initDepList_.
+  struct InitDeps {
+    std::uint32_t first = 0;
+    std::uint32_t count = 0;
+  };
+
+  [[nodiscard]] std::span<const InitDep> initDepsOf(InitDeps deps) const noexcept {
+    return {initDepList_.data() + deps.first, deps.count};
+  }
+
   struct Module {
     Module(std::shared_ptr<const ModuleImpl> moduleImpl, std::uint32_t pluginIndex)
         : impl(std::move(moduleImpl)), plugin(pluginIndex) {}
@@ -346,8 +357,10 @@ class Engine {
     std::uint32_t plugin;  // into plugins_
     ModuleRegistrationPoints env;
     std::shared_ptr<const InitImpl> init;
-    std::vector<InitDep> initDeps;
-    bool runnable = false;  // its plugin is present and it registered properly
+    InitDeps initDeps;
+    bool runnable = false;
+    bool abortOnFailure = true;  // backend.startup...onPluginModuleBootFailure  // its plugin is present and
+                                 // it registered properly
   };
 
   struct Plugin {
@@ -358,12 +371,11 @@ class Engine {
     std::shared_ptr<const PluginImpl> impl;  // null for a plugin id known only from modules or tools
     PluginRegistrationPoints env;
     std::shared_ptr<const InitImpl> init;
-    std::vector<InitDep> initDeps;
+    InitDeps initDeps;
     std::vector<std::uint32_t> modules;      // into modules_, in the order added
     std::vector<std::uint32_t> moduleOrder;  // the order they run in
     std::uint32_t index;                     // into plugins_
     bool abortOnFailure = true;
-    std::vector<bool> moduleAbortOnFailure;  // parallel to moduleOrder
   };
 
   struct ExtensionPointOwner {
@@ -763,6 +775,7 @@ class Engine {
       resolveFactoryDeps(static_cast<std::uint32_t>(f), problems);
 
     if (withPlugins) {
+      initDepList_.clear();
       for (auto& plugin : plugins_) {
         if (!plugin->impl || !plugin->init) continue;
         plugin->initDeps = resolveInitDeps(*plugin->init, *plugin, no_node, problems);
@@ -801,10 +814,12 @@ class Engine {
     }
   }
 
-  std::vector<InitDep> resolveInitDeps(const InitImpl& init, const Plugin& plugin, std::uint32_t module,
-                                       std::vector<Problem>& problems) {
-    std::vector<InitDep> out;
-    out.reserve(init.deps().size());
+  // Appends the init's deps to initDepList_.
+  InitDeps resolveInitDeps(const InitImpl& init, const Plugin& plugin, std::uint32_t module,
+                           std::vector<Problem>& problems) {
+    std::vector<InitDep>& out = initDepList_;
+    const InitDeps range{static_cast<std::uint32_t>(out.size()),
+                         static_cast<std::uint32_t>(init.deps().size())};
     const std::uint32_t p = plugin.index;
     for (const auto& ref : init.deps()) {
       if (!ref->extensionPoint) {
@@ -856,7 +871,7 @@ class Engine {
       }
       out.back().extensionPoint = found->registration;
     }
-    return out;
+    return range;
   }
 
   void resolveFactoryDeps(std::uint32_t f, std::vector<Problem>& problems) {
@@ -980,7 +995,8 @@ class Engine {
       const auto count = static_cast<std::uint32_t>(runnable.size());
       // Most plugins have no module that waits for a sibling: they run in the order added.
       const bool independent = std::none_of(runnable.begin(), runnable.end(), [&](std::uint32_t m) {
-        return std::any_of(modules_[m].initDeps.begin(), modules_[m].initDeps.end(), [&](const InitDep& dep) {
+        const auto deps = initDepsOf(modules_[m].initDeps);
+        return std::any_of(deps.begin(), deps.end(), [&](const InitDep& dep) {
           if (dep.extensionPoint == nullptr) return false;
           const auto owner = extensionPoints_.find(dep.extensionPoint->ref->key)->module;
           return owner != no_node && owner != m;
@@ -997,7 +1013,7 @@ class Engine {
       Csr uses;
       uses.begin.assign(count + 1, 0);
       for (std::uint32_t i = 0; i < count; ++i) {
-        for (const auto& dep : modules_[runnable[i]].initDeps) {
+        for (const auto& dep : initDepsOf(modules_[runnable[i]].initDeps)) {
           if (dep.extensionPoint == nullptr) continue;
           const auto& owner = *extensionPoints_.find(dep.extensionPoint->ref->key);
           if (owner.module == no_node || owner.module == runnable[i]) continue;
@@ -1100,7 +1116,8 @@ class Engine {
         if (!users.empty()) who += " (for plugin " + joinQuoted(users, ", ") + ")";
         neededBy.push_back(std::move(who));
       }
-      auto needs = [s](const std::vector<InitDep>& deps) {
+      auto needs = [this, s](InitDeps range) {
+        const auto deps = initDepsOf(range);
         return std::any_of(deps.begin(), deps.end(), [s](const InitDep& d) { return d.service == s; });
       };
       for (const auto& plugin : plugins_) {
@@ -1138,8 +1155,8 @@ class Engine {
     for (const auto& plugin : plugins_) {
       if (!plugin->impl) continue;
       std::vector<std::uint32_t> from;
-      auto collect = [&from](const std::vector<InitDep>& deps) {
-        for (const auto& d : deps) {
+      auto collect = [this, &from](InitDeps deps) {
+        for (const auto& d : initDepsOf(deps)) {
           if (d.service != no_node) from.push_back(d.service);
         }
       };
@@ -1241,16 +1258,15 @@ class Engine {
       }
     }
     for (auto& plugin : plugins_) {
-      plugin->moduleAbortOnFailure.clear();
       if (!perPlugin) {
         plugin->abortOnFailure = pluginDefault;
-        plugin->moduleAbortOnFailure.assign(plugin->moduleOrder.size(), moduleDefault);
+        for (const auto m : plugin->moduleOrder) modules_[m].abortOnFailure = moduleDefault;
         continue;
       }
       const std::string base = "backend.startup.plugins." + plugin->id;
       plugin->abortOnFailure = read(base + ".onPluginBootFailure", pluginDefault);
       for (const auto m : plugin->moduleOrder) {
-        plugin->moduleAbortOnFailure.push_back(read(
+        modules_[m].abortOnFailure = (read(
             base + ".modules." + modules_[m].impl->moduleId + ".onPluginModuleBootFailure", moduleDefault));
       }
     }
@@ -1329,11 +1345,11 @@ class Engine {
       if (servicesReady) {
         const auto moduleBegan = std::chrono::steady_clock::now();
         try {
-          runInit(*module.init, module.initDeps, plugin, module.impl->moduleId);
+          runInit(*module.init, initDepsOf(module.initDeps), plugin, module.impl->moduleId);
           moduleResult.status = StartupStatus::ok;
         } catch (...) {
           moduleResult.status = StartupStatus::failed;
-          moduleResult.failure = fail(std::current_exception(), plugin.moduleAbortOnFailure[i]);
+          moduleResult.failure = fail(std::current_exception(), module.abortOnFailure);
         }
         moduleResult.duration = std::chrono::steady_clock::now() - moduleBegan;
       }
@@ -1341,7 +1357,7 @@ class Engine {
     }
     if (servicesReady) {
       try {
-        runInit(*plugin.init, plugin.initDeps, plugin, {});
+        runInit(*plugin.init, initDepsOf(plugin.initDeps), plugin, {});
         if (auto* lifecycle = pluginLifecycle(plugin)) lifecycle->startup();
       } catch (...) {
         result.status = StartupStatus::failed;
@@ -1352,7 +1368,7 @@ class Engine {
     result_.plugins.push_back(std::move(result));
   }
 
-  void runInit(const InitImpl& init, const std::vector<InitDep>& deps, Plugin& plugin,
+  void runInit(const InitImpl& init, std::span<const InitDep> deps, Plugin& plugin,
                std::string_view moduleId) {
     std::vector<void*>& args = initArgs_;  // an init cannot re-enter the engine: one buffer will do
     args.clear();
@@ -1598,8 +1614,9 @@ class Engine {
   std::vector<Service> services_;
   FlatTable<std::uint32_t, std::uint32_t> byKey_;  // RefInfo::key -> into services_
   std::vector<Factory> factories_;
-  std::vector<std::uint32_t> depList_;               // every factory's deps, as slices (Factory::deps)
-  std::vector<RangeGraph::Range> edgeRanges_;        // each service's edges, as a slice of depList_
+  std::vector<InitDep> initDepList_;           // every plugin's and module's init deps, as slices (InitDeps)
+  std::vector<std::uint32_t> depList_;         // every factory's deps, as slices (Factory::deps)
+  std::vector<RangeGraph::Range> edgeRanges_;  // each service's edges, as a slice of depList_
   FlatTable<std::uint64_t, void*> pluginInstances_;  // instanceKey(plugin, service) -> instance
   FlatTable<std::uint32_t, void*> contexts_;         // factory -> its root context, once created
 
