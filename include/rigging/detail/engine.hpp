@@ -709,6 +709,9 @@ class Engine {
     services_.reserve(expected);
     byKey_.reserve(expected);
     factories_.reserve(expected);
+    // Large blocks are taken now, while the heap has few small free ones to consolidate first (glibc does
+    // that on every large request): the cycle check's working memory.
+    scratch_.reserve(expected * 2);
     services_[serviceFor(*coreServices::pluginMetadata.info(), problems)].source = FactorySource::builtin;
     const auto installed = serviceFor(*coreServices::rootInstanceMetadata.info(), problems);
     if (instanceMetadataFactory_) {
@@ -1173,7 +1176,9 @@ class Engine {
 
   void checkCycles(std::vector<Problem>& problems, const std::vector<char>* only) {
     const RangeGraph graph = serviceGraph();
-    if (acyclic(graph)) return;  // the common case, found without Tarjan's bookkeeping
+    const bool none = acyclic(graph, scratch_);  // the common case, found without Tarjan's bookkeeping
+    std::vector<std::uint32_t>().swap(scratch_);
+    if (none) return;
     std::uint32_t count = 0;
     const auto component = stronglyConnectedComponents(graph, count);
     std::vector<std::uint32_t> size(count, 0);
@@ -1647,6 +1652,7 @@ class Engine {
     std::uint32_t decorator;
   };
   std::vector<Tails> tails_;
+  std::vector<std::uint32_t> scratch_;  // the cycle check's, reserved with the registry
   struct Frame {
     std::uint32_t service;
     Plugin* plugin;

@@ -92,24 +92,32 @@ std::vector<std::uint32_t> stronglyConnectedComponents(const Graph& g, std::uint
 }
 
 /// Whether the graph has no cycle (and no self-loop): Kahn's algorithm, a few instructions per node and edge.
+/// `scratch` is working memory, passed in so that a caller checking large graphs can allocate it early.
 template <class Graph>
-bool acyclic(const Graph& g) {
+bool acyclic(const Graph& g, std::vector<std::uint32_t>& scratch) {
   const std::uint32_t n = g.size();
-  std::vector<std::uint32_t> pending(n, 0);  // unvisited predecessors, repeated edges counted each time
+  scratch.assign(std::size_t{n} * 2, 0);
+  std::uint32_t* const pending = scratch.data();  // unvisited predecessors, repeated edges counted each time
+  std::uint32_t* const ready = pending + n;
   for (std::uint32_t v = 0; v < n; ++v) {
     for (const std::uint32_t* e = g.first(v); e != g.last(v); ++e) ++pending[*e];
   }
-  std::vector<std::uint32_t> ready;
-  ready.reserve(n);
+  std::uint32_t readyCount = 0;
   for (std::uint32_t v = 0; v < n; ++v) {
-    if (pending[v] == 0) ready.push_back(v);
+    if (pending[v] == 0) ready[readyCount++] = v;
   }
-  for (std::size_t head = 0; head < ready.size(); ++head) {
+  for (std::uint32_t head = 0; head < readyCount; ++head) {
     for (const std::uint32_t* e = g.first(ready[head]); e != g.last(ready[head]); ++e) {
-      if (--pending[*e] == 0) ready.push_back(*e);
+      if (--pending[*e] == 0) ready[readyCount++] = *e;
     }
   }
-  return ready.size() == n;
+  return readyCount == n;
+}
+
+template <class Graph>
+bool acyclic(const Graph& g) {
+  std::vector<std::uint32_t> scratch;
+  return acyclic(g, scratch);
 }
 
 /// The shortest cycle from `start` back to itself that stays inside start's component; the path begins and
