@@ -110,16 +110,18 @@ TEST_CASE(
   backend.add(createServiceFactory(sharedSecondRef, deps(sharedFirstRef),
                                    [](Label& first) { return Label{first.text + " <- outer second"}; }));
   backend.add(createBackendFeatureLoader(deps(sharedFirstRef), [&inner, &outer](Label&) {
-    auto other = createBackend();
-    other.add(quietLogger());
-    other.add(createServiceFactory(sharedOnlyInnerRef, deps(), [] { return Label{"inner only"}; }));
-    other.add(createServiceFactory(sharedSecondRef, deps(sharedOnlyInnerRef),
-                                   [](Label& only) { return Label{only.text + " <- inner second"}; }));
-    other.add(createServiceFactory(sharedFirstRef, deps(sharedSecondRef),
-                                   [](Label& second) { return Label{second.text + " <- inner first"}; }));
-    other.add(pluginWith("inner", deps(sharedFirstRef), [&inner](Label& first) { inner = first.text; }));
-    other.start();
-    other.stop();
+    auto innerBackend = createBackend();
+    innerBackend.add(quietLogger());
+    innerBackend.add(createServiceFactory(sharedOnlyInnerRef, deps(), [] { return Label{"inner only"}; }));
+    innerBackend.add(createServiceFactory(sharedSecondRef, deps(sharedOnlyInnerRef),
+                                          [](Label& only) { return Label{only.text + " <- inner second"}; }));
+    innerBackend.add(createServiceFactory(sharedFirstRef, deps(sharedSecondRef), [](Label& second) {
+      return Label{second.text + " <- inner first"};
+    }));
+    innerBackend.add(
+        pluginWith("inner", deps(sharedFirstRef), [&inner](Label& first) { inner = first.text; }));
+    innerBackend.start();
+    innerBackend.stop();
     return std::vector<BackendFeature>{
         pluginWith("outer", deps(sharedSecondRef), [&outer](Label& second) { outer = second.text; })};
   }));
