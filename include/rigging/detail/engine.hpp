@@ -2,8 +2,8 @@
 // Copyright The rigging Authors
 // The engine behind Backend: the registry, whole-graph validation and the start and stop sequence.
 //
-// start(), top to bottom: (1) apply the added features; (2) run feature loaders, creating the root services
-// they depend on and only those; (3) run every plugin's and module's register callback and build the
+// add() sorts each feature by kind (1). start(), top to bottom: (2) run feature loaders, creating the root
+// services they depend on and only those; (3) run every plugin's and module's register callback and build the
 // registry, resolving every id to an index once; (4) validate the whole graph and throw one ValidationError
 // listing every problem; (5) create root services; (6) per plugin, in the order added: its eager services,
 // its modules (ordered by extension points), its init, its lifecycle startup hooks; (7) root lifecycle
@@ -237,7 +237,7 @@ class Engine {
   /// the backend does not know `ref`; for tools and the testing utilities. Only valid after prepare() (which
   /// start() runs) and before stop(). Threads may call it at once: each instance is still created once. A
   /// root instance that exists costs one acquire load; creating, and plugin-scoped instances (whose
-  /// per-plugin map may grow), take a mutex. A factory must not call it.
+  /// table may grow), take a mutex. A factory must not call it.
   void* resolve(const RefInfo& ref, std::string_view pluginId) {
     const std::uint32_t* found = byKey_.find(ref.key);
     if (found == nullptr) return nullptr;
@@ -265,8 +265,8 @@ class Engine {
 
   // The registry is flat: services and factories in two arrays, each service's factories (and decorators) a
   // list threaded through the factory array, every factory's deps a slice of one index array. Refs and
-  // factories are held by raw pointer: the records below, the plugins' inits and the loaders own them for the
-  // engine's life. Nothing here is allocated per service.
+  // factories are held by raw pointer: the factory records (then ownedFactories_), the plugins' inits and the
+  // loaders own them for the engine's life. Nothing here is allocated per service.
   struct FactoryRecord {
     std::shared_ptr<const FactoryImpl> impl;
     FactorySource source;
