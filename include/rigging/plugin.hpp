@@ -24,28 +24,28 @@ namespace rigging {
 
 namespace detail {
 
-template <class DepsT, class Fn>
-class TypedInit;
-template <class... Refs, class Fn>
-class TypedInit<Deps<Refs...>, Fn> final : public InitImpl {
- public:
-  TypedInit(const Deps<Refs...>& initDeps, Fn fn) : InitImpl(initDeps.infos()), fn_(std::move(fn)) {}
-  void run(void* const* deps) const override { invokeWithDeps<Refs...>(fn_, deps); }
-
- private:
-  Fn fn_;
+// The typed half of an init: calls the stored callable with the deps.
+template <class Fn, class DepsT, class Seq>
+struct InitThunk;
+template <class Fn, class... Refs, std::size_t... I>
+struct InitThunk<Fn, Deps<Refs...>, std::index_sequence<I...>> {
+  static void run(const void* fn, [[maybe_unused]] void* const* deps) {
+    call(unbox<Fn>(fn), inject<Refs>(deps[I])...);
+  }
 };
 
-template <class DepsT, class Fn>
-std::shared_ptr<const InitImpl> makeInit(const DepsT& initDeps, Fn fn) {
-  if constexpr (!invocable_with_deps<Fn, DepsT>::value) {
+template <class... Refs, class Fn>
+std::shared_ptr<const InitImpl> makeInit(const Deps<Refs...>& initDeps, Fn fn) {
+  if constexpr (!invocable_with_deps<Fn, Deps<Refs...>>::value) {
     static_assert(
-        invocable_with_deps<Fn, DepsT>::value,
+        invocable_with_deps<Fn, Deps<Refs...>>::value,
         "rigging: the init callable does not accept its deps; it must take one reference per ref of "
         "deps(...), in the same order (a ServiceRange<T> for a multiton ref)");
     return nullptr;
   } else {
-    return std::make_shared<const TypedInit<DepsT, Fn>>(initDeps, std::move(fn));
+    return makeInitImpl(initDeps.infoList(),
+                        &InitThunk<Fn, Deps<Refs...>, std::index_sequence_for<Refs...>>::run,
+                        boxCallable(std::move(fn)));
   }
 }
 

@@ -38,26 +38,15 @@ class ServiceDecorator {
 
 namespace detail {
 
-template <class Ref, class DepsT, class Fn>
-class TypedDecorator;
-
-template <class Ref, class... Refs, class Fn>
-class TypedDecorator<Ref, Deps<Refs...>, Fn> final : public FactoryImpl {
-  using T = typename Ref::service_type;
-
- public:
-  TypedDecorator(const Ref& ref, const Deps<Refs...>& decoratorDeps, Fn fn)
-      : FactoryImpl(Kind::decorator, ref.info(), decoratorDeps.infos(), {}, false, std::nullopt),
-        fn_(std::move(fn)) {}
-
-  void createContext(void* const*, Created&, std::pmr::memory_resource&) const override {}
-
-  void create(void* inner, void* const* deps, Created& out, std::pmr::memory_resource& arena) const override {
-    store<T>(invokeWithDeps<Refs...>(fn_, deps, *static_cast<T*>(inner)), out, arena);
+// The typed half of a decorator: calls the stored callable with the wrapped instance and the deps.
+template <class T, class Fn, class DepsT, class Seq>
+struct DecoratorThunk;
+template <class T, class Fn, class... Refs, std::size_t... I>
+struct DecoratorThunk<T, Fn, Deps<Refs...>, std::index_sequence<I...>> {
+  static void create(const void* fn, void* inner, [[maybe_unused]] void* const* deps, Created& out,
+                     std::pmr::memory_resource& arena) {
+    store<T>(call(unbox<Fn>(fn), *static_cast<T*>(inner), inject<Refs>(deps[I])...), out, arena);
   }
-
- private:
-  Fn fn_;
 };
 
 }  // namespace detail
@@ -100,8 +89,11 @@ template <class T, class Scope, class C, class... Refs, class Fn>
                   "std::unique_ptr<T>, std::shared_ptr<T>, or a value of T or of a class derived from T");
     return Decorator(nullptr);
   } else {
-    return Decorator(std::make_shared<const detail::TypedDecorator<Ref, DepsT, Fn>>(service, decoratorDeps,
-                                                                                    std::move(fn)));
+    return Decorator(detail::makeFactoryImpl(
+        {detail::FactoryImpl::Kind::decorator, &service.info(), &decoratorDeps.infoList(), nullptr,
+         std::nullopt,
+         &detail::DecoratorThunk<T, Fn, DepsT, std::index_sequence_for<Refs...>>::create,
+         detail::boxCallable(std::move(fn)), nullptr, {}}));
   }
 }
 

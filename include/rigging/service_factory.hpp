@@ -84,39 +84,24 @@ struct context_type<CtxFn, CtxDepsT> {
   using type = stored_t<typename deps_result<CtxFn, CtxDepsT>::type>;
 };
 
-template <class Ref, class DepsT, class Fn, class CtxDepsT, class CtxFn>
-class TypedFactory;
-
-template <class Ref, class... Refs, class Fn, class... CtxRefs, class CtxFn>
-class TypedFactory<Ref, Deps<Refs...>, Fn, Deps<CtxRefs...>, CtxFn> final : public FactoryImpl {
-  using T = typename Ref::service_type;
-  using Ctx = typename context_type<CtxFn, Deps<CtxRefs...>>::type;
-  static constexpr bool has_context = !std::is_same_v<CtxFn, NoContext>;
-
- public:
-  TypedFactory(const Ref& ref, const Deps<Refs...>& factoryDeps, Fn fn, const Deps<CtxRefs...>& ctxDeps,
-               CtxFn ctxFn, std::optional<Initialization> initialization)
-      : FactoryImpl(Kind::factory, ref.info(), factoryDeps.infos(), ctxDeps.infos(), has_context,
-                    initialization),
-        fn_(std::move(fn)),
-        ctxFn_(std::move(ctxFn)) {}
-
-  void createContext(void* const* deps, Created& out, std::pmr::memory_resource& arena) const override {
-    if constexpr (has_context) store<Ctx>(invokeWithDeps<CtxRefs...>(ctxFn_, deps), out, arena);
-  }
-
-  void create(void* context, void* const* deps, Created& out,
-              std::pmr::memory_resource& arena) const override {
-    if constexpr (has_context) {
-      store<T>(invokeWithDeps<Refs...>(fn_, deps, *static_cast<Ctx*>(context)), out, arena);
+// The typed half of a factory: calls the stored callable with the deps and keeps the result. One function
+// per factory (and one per root context); everything else about a factory is the same code for all.
+template <class T, class Fn, class Ctx, class DepsT, class Seq>
+struct FactoryThunk;
+template <class T, class Fn, class Ctx, class... Refs, std::size_t... I>
+struct FactoryThunk<T, Fn, Ctx, Deps<Refs...>, std::index_sequence<I...>> {
+  static void create(const void* fn, [[maybe_unused]] void* context, [[maybe_unused]] void* const* deps,
+                     Created& out, std::pmr::memory_resource& arena) {
+    if constexpr (std::is_same_v<Ctx, NoContext>) {
+      store<T>(call(unbox<Fn>(fn), inject<Refs>(deps[I])...), out, arena);
     } else {
-      store<T>(invokeWithDeps<Refs...>(fn_, deps), out, arena);
+      store<T>(call(unbox<Fn>(fn), *static_cast<Ctx*>(context), inject<Refs>(deps[I])...), out, arena);
     }
   }
-
- private:
-  Fn fn_;
-  CtxFn ctxFn_;
+  static void createContext(const void* fn, [[maybe_unused]] void* const* deps, Created& out,
+                            std::pmr::memory_resource& arena) {
+    store<T>(call(unbox<Fn>(fn), inject<Refs>(deps[I])...), out, arena);
+  }
 };
 
 // Each check is reported alone (the first that fails) so one mistake gives one message.
@@ -207,18 +192,32 @@ constexpr void reportFactoryCheck() {
       "is the ref's service type");
 }
 
-template <class Ref, class DepsT, class Fn, class CtxDepsT, class CtxFn>
-auto makeFactory(const Ref& ref, const DepsT& factoryDeps, Fn fn, const CtxDepsT& ctxDeps, CtxFn ctxFn,
-                 std::optional<Initialization> initialization) {
-  using Factory =
-      ServiceFactory<typename Ref::service_type, typename Ref::scope_type, typename Ref::cardinality_type>;
-  constexpr FactoryCheck check = checkFactory<Ref, DepsT, Fn, CtxDepsT, CtxFn>();
-  if constexpr (check == FactoryCheck::ok) {
-    return Factory(std::make_shared<const TypedFactory<Ref, DepsT, Fn, CtxDepsT, CtxFn>>(
-        ref, factoryDeps, std::move(fn), ctxDeps, std::move(ctxFn), initialization));
-  } else {
+template <class Ref, class... Refs, class Fn, class... CtxRefs, class CtxFn>
+auto makeFactory(const Ref& ref, const Deps<Refs...>& factoryDeps, Fn&& fn, const Deps<CtxRefs...>& ctxDeps,
+                 CtxFn&& ctxFn, std::optional<Initialization> initialization) {
+  using T = typename Ref::service_type;
+  using Factory = ServiceFactory<T, typename Ref::scope_type, typename Ref::cardinality_type>;
+  using F = std::remove_cvref_t<Fn>;
+  using CF = std::remove_cvref_t<CtxFn>;
+  using DepsT = Deps<Refs...>;
+  using CtxDepsT = Deps<CtxRefs...>;
+  constexpr FactoryCheck check = checkFactory<Ref, DepsT, F, CtxDepsT, CF>();
+  if constexpr (check != FactoryCheck::ok) {
     reportFactoryCheck<check>();
     return Factory(nullptr);
+  } else if constexpr (std::is_same_v<CF, NoContext>) {
+    return Factory(makeFactoryImpl({FactoryImpl::Kind::factory, &ref.info(), &factoryDeps.infoList(), nullptr,
+                                    initialization,
+                                    &FactoryThunk<T, F, NoContext, DepsT, std::index_sequence_for<Refs...>>::create,
+                                    boxCallable(std::forward<Fn>(fn)), nullptr, {}}));
+  } else {
+    using Ctx = typename context_type<CF, CtxDepsT>::type;
+    return Factory(makeFactoryImpl(
+        {FactoryImpl::Kind::factory, &ref.info(), &factoryDeps.infoList(), &ctxDeps.infoList(), initialization,
+         &FactoryThunk<T, F, Ctx, DepsT, std::index_sequence_for<Refs...>>::create,
+         boxCallable(std::forward<Fn>(fn)),
+         &FactoryThunk<Ctx, CF, NoContext, CtxDepsT, std::index_sequence_for<CtxRefs...>>::createContext,
+         boxCallable(std::forward<CtxFn>(ctxFn))}));
   }
 }
 

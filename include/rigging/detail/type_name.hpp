@@ -22,7 +22,7 @@ constexpr TypeKey typeKey() noexcept {
 
 // The compiler spells the type inside the signature of this function; we cut it out.
 template <class T>
-constexpr std::string_view typeName() noexcept {
+constexpr std::string_view spelledTypeName() noexcept {
 #if defined(__clang__) || defined(__GNUC__)
   std::string_view sig = __PRETTY_FUNCTION__;
   const auto start = sig.find("T = ");
@@ -33,6 +33,15 @@ constexpr std::string_view typeName() noexcept {
 #else
   return "unknown type";
 #endif
+}
+
+// Computed by the compiler, so a program holds the name as a constant instead of code that cuts it out.
+template <class T>
+inline constexpr std::string_view type_name_v = spelledTypeName<T>();
+
+template <class T>
+constexpr std::string_view typeName() noexcept {
+  return type_name_v<T>;
 }
 
 }  // namespace rigging::detail
