@@ -59,18 +59,15 @@ class Deps : public detail::DepsBase {
  public:
   static constexpr std::size_t size = sizeof...(Refs);
 
-  explicit Deps(const Refs&... refs)
-    requires(sizeof...(Refs) > 0)
-      : DepsBase({&refs.info()...}) {}
-  Deps()
-    requires(sizeof...(Refs) == 0)
-  = default;
+  explicit Deps(const Refs&... refs) requires(sizeof...(Refs) > 0) : DepsBase({&refs.info()...}) {}
+  Deps() requires(sizeof...(Refs) == 0) = default;
 
   /// The refs, in order.
   [[nodiscard]] std::tuple<Refs...> refs() const {
     return [this]<std::size_t... I>(std::index_sequence<I...>) {
       return std::tuple<Refs...>(Refs(infoList()[I])...);
-    }(std::index_sequence_for<Refs...>{});
+    }
+    (std::index_sequence_for<Refs...>{});
   }
 };
 

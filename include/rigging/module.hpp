@@ -3,6 +3,7 @@
 // Backend modules: extend exactly one plugin through its extension points; always initialize before it.
 #pragma once
 
+#include <rigging/backend_feature.hpp>
 #include <rigging/deps.hpp>
 #include <rigging/detail/id.hpp>
 #include <rigging/plugin.hpp>
@@ -40,15 +41,13 @@ class ModuleImpl {
 }  // namespace detail
 
 /// A backend module; add it to a backend.
-class BackendModule {
+class BackendModule : public BackendFeature {
  public:
-  explicit BackendModule(std::shared_ptr<const detail::ModuleImpl> impl) : impl_(std::move(impl)) {}
-  [[nodiscard]] std::string_view pluginId() const noexcept { return impl_->pluginId; }
-  [[nodiscard]] std::string_view moduleId() const noexcept { return impl_->moduleId; }
-  [[nodiscard]] const std::shared_ptr<const detail::ModuleImpl>& impl() const noexcept { return impl_; }
-
- private:
-  std::shared_ptr<const detail::ModuleImpl> impl_;
+  explicit BackendModule(std::shared_ptr<const detail::ModuleImpl> impl) noexcept
+      : BackendFeature(std::move(impl)) {}
+  [[nodiscard]] std::string_view pluginId() const noexcept { return module()->pluginId; }
+  [[nodiscard]] std::string_view moduleId() const noexcept { return module()->moduleId; }
+  [[nodiscard]] const std::shared_ptr<const detail::ModuleImpl>& impl() const noexcept { return module(); }
 };
 
 /// Creates a module of plugin `pluginId`. Throws InvalidIdError if either id breaks the id rule.

@@ -4,6 +4,7 @@
 // backend starts, after every module of the plugin.
 #pragma once
 
+#include <rigging/backend_feature.hpp>
 #include <rigging/deps.hpp>
 #include <rigging/detail/factory_impl.hpp>
 #include <rigging/detail/id.hpp>
@@ -30,7 +31,12 @@ struct InitThunk;
 template <class Fn, class... Refs, std::size_t... I>
 struct InitThunk<Fn, Deps<Refs...>, std::index_sequence<I...>> {
   static void run(const void* fn, [[maybe_unused]] void* const* deps) {
-    call(unbox<Fn>(fn), inject<Refs>(deps[I])...);
+    const Fn& f = *static_cast<const Fn*>(fn);
+    if constexpr (std::is_member_pointer_v<Fn>) {
+      std::invoke(f, inject<Refs>(deps[I])...);
+    } else {
+      f(inject<Refs>(deps[I])...);
+    }
   }
 };
 
@@ -169,14 +175,12 @@ class PluginImpl {
 }  // namespace detail
 
 /// A backend plugin; add it to a backend.
-class BackendPlugin {
+class BackendPlugin : public BackendFeature {
  public:
-  explicit BackendPlugin(std::shared_ptr<const detail::PluginImpl> impl) : impl_(std::move(impl)) {}
-  [[nodiscard]] std::string_view id() const noexcept { return impl_->id; }
-  [[nodiscard]] const std::shared_ptr<const detail::PluginImpl>& impl() const noexcept { return impl_; }
-
- private:
-  std::shared_ptr<const detail::PluginImpl> impl_;
+  explicit BackendPlugin(std::shared_ptr<const detail::PluginImpl> impl) noexcept
+      : BackendFeature(std::move(impl)) {}
+  [[nodiscard]] std::string_view id() const noexcept { return plugin()->id; }
+  [[nodiscard]] const std::shared_ptr<const detail::PluginImpl>& impl() const noexcept { return plugin(); }
 };
 
 /// Creates a plugin. `registerFn(env)` runs when the backend starts; it registers the plugin's extension

@@ -7,6 +7,7 @@
 // wrap it". Several decorators of one service apply in the order they were added.
 #pragma once
 
+#include <rigging/backend_feature.hpp>
 #include <rigging/deps.hpp>
 #include <rigging/detail/callable.hpp>
 #include <rigging/detail/factory_impl.hpp>
@@ -23,17 +24,15 @@ namespace rigging {
 
 /// A decorator of the service named by `ServiceRef<T, Scope>`; add it to a backend.
 template <class T, class Scope>
-class ServiceDecorator {
+class ServiceDecorator : public BackendFeature {
  public:
   using ref_type = ServiceRef<T, Scope>;
 
-  explicit ServiceDecorator(std::shared_ptr<const detail::FactoryImpl> impl) : impl_(std::move(impl)) {}
+  explicit ServiceDecorator(std::shared_ptr<const detail::FactoryImpl> impl) noexcept
+      : BackendFeature(std::move(impl)) {}
 
-  [[nodiscard]] ref_type service() const { return ref_type(impl_->service()); }
-  [[nodiscard]] const std::shared_ptr<const detail::FactoryImpl>& impl() const noexcept { return impl_; }
-
- private:
-  std::shared_ptr<const detail::FactoryImpl> impl_;
+  [[nodiscard]] ref_type service() const { return ref_type(factory()->service()); }
+  [[nodiscard]] const std::shared_ptr<const detail::FactoryImpl>& impl() const noexcept { return factory(); }
 };
 
 namespace detail {
@@ -45,7 +44,8 @@ template <class T, class Fn, class... Refs, std::size_t... I>
 struct DecoratorThunk<T, Fn, Deps<Refs...>, std::index_sequence<I...>> {
   static void create(const void* fn, void* inner, [[maybe_unused]] void* const* deps, Created& out,
                      std::pmr::memory_resource& arena) {
-    store<T>(call(unbox<Fn>(fn), *static_cast<T*>(inner), inject<Refs>(deps[I])...), out, arena);
+    store<T>(call(*static_cast<const Fn*>(fn), *static_cast<T*>(inner), inject<Refs>(deps[I])...), out,
+             arena);
   }
 };
 
@@ -90,10 +90,15 @@ template <class T, class Scope, class C, class... Refs, class Fn>
     return Decorator(nullptr);
   } else {
     return Decorator(detail::makeFactoryImpl(
-        {detail::FactoryImpl::Kind::decorator, &service.info(), &decoratorDeps.infoList(), nullptr,
+        {detail::FactoryImpl::Kind::decorator,
+         &service.info(),
+         &decoratorDeps.infoList(),
+         nullptr,
          std::nullopt,
          &detail::DecoratorThunk<T, Fn, DepsT, std::index_sequence_for<Refs...>>::create,
-         detail::boxCallable(std::move(fn)), nullptr, {}}));
+         detail::boxCallable(std::move(fn)),
+         nullptr,
+         {}}));
   }
 }
 

@@ -7,6 +7,7 @@
 // root-scoped services. The result is a plain description: nothing runs until the backend starts.
 #pragma once
 
+#include <rigging/backend_feature.hpp>
 #include <rigging/deps.hpp>
 #include <rigging/detail/callable.hpp>
 #include <rigging/detail/factory_impl.hpp>
@@ -39,19 +40,17 @@ template <class... Refs, class Fn>
 
 /// A factory for the service named by `ServiceRef<T, Scope, Cardinality>`; add it to a backend.
 template <class T, class Scope, class Cardinality>
-class ServiceFactory {
+class ServiceFactory : public BackendFeature {
  public:
   using ref_type = ServiceRef<T, Scope, Cardinality>;
 
-  explicit ServiceFactory(std::shared_ptr<const detail::FactoryImpl> impl) : impl_(std::move(impl)) {}
+  explicit ServiceFactory(std::shared_ptr<const detail::FactoryImpl> impl) noexcept
+      : BackendFeature(std::move(impl)) {}
 
   /// The ref this factory provides.
-  [[nodiscard]] ref_type service() const { return ref_type(impl_->service()); }
+  [[nodiscard]] ref_type service() const { return ref_type(factory()->service()); }
   /// For the engine and tools.
-  [[nodiscard]] const std::shared_ptr<const detail::FactoryImpl>& impl() const noexcept { return impl_; }
-
- private:
-  std::shared_ptr<const detail::FactoryImpl> impl_;
+  [[nodiscard]] const std::shared_ptr<const detail::FactoryImpl>& impl() const noexcept { return factory(); }
 };
 
 /// A factory that also takes options: use it as a factory, or call it with options to get a configured one.
@@ -92,15 +91,22 @@ template <class T, class Fn, class Ctx, class... Refs, std::size_t... I>
 struct FactoryThunk<T, Fn, Ctx, Deps<Refs...>, std::index_sequence<I...>> {
   static void create(const void* fn, [[maybe_unused]] void* context, [[maybe_unused]] void* const* deps,
                      Created& out, std::pmr::memory_resource& arena) {
-    if constexpr (std::is_same_v<Ctx, NoContext>) {
-      store<T>(call(unbox<Fn>(fn), inject<Refs>(deps[I])...), out, arena);
+    const Fn& f = *static_cast<const Fn*>(fn);
+    if constexpr (std::is_member_pointer_v<Fn>) {
+      if constexpr (std::is_same_v<Ctx, NoContext>) {
+        store<T>(std::invoke(f, inject<Refs>(deps[I])...), out, arena);
+      } else {
+        store<T>(std::invoke(f, *static_cast<Ctx*>(context), inject<Refs>(deps[I])...), out, arena);
+      }
+    } else if constexpr (std::is_same_v<Ctx, NoContext>) {
+      store<T>(f(inject<Refs>(deps[I])...), out, arena);
     } else {
-      store<T>(call(unbox<Fn>(fn), *static_cast<Ctx*>(context), inject<Refs>(deps[I])...), out, arena);
+      store<T>(f(*static_cast<Ctx*>(context), inject<Refs>(deps[I])...), out, arena);
     }
   }
   static void createContext(const void* fn, [[maybe_unused]] void* const* deps, Created& out,
                             std::pmr::memory_resource& arena) {
-    store<T>(call(unbox<Fn>(fn), inject<Refs>(deps[I])...), out, arena);
+    store<T>(call(*static_cast<const Fn*>(fn), inject<Refs>(deps[I])...), out, arena);
   }
 };
 
@@ -192,32 +198,27 @@ constexpr void reportFactoryCheck() {
       "is the ref's service type");
 }
 
+// A factory with a root context. (One without is made by createServiceFactory itself: one function fewer per
+// factory.)
 template <class Ref, class... Refs, class Fn, class... CtxRefs, class CtxFn>
-auto makeFactory(const Ref& ref, const Deps<Refs...>& factoryDeps, Fn&& fn, const Deps<CtxRefs...>& ctxDeps,
-                 CtxFn&& ctxFn, std::optional<Initialization> initialization) {
+auto makeFactory(const Ref& ref, const Deps<Refs...>& factoryDeps, Fn fn, const Deps<CtxRefs...>& ctxDeps,
+                 CtxFn ctxFn, std::optional<Initialization> initialization) {
   using T = typename Ref::service_type;
   using Factory = ServiceFactory<T, typename Ref::scope_type, typename Ref::cardinality_type>;
-  using F = std::remove_cvref_t<Fn>;
-  using CF = std::remove_cvref_t<CtxFn>;
   using DepsT = Deps<Refs...>;
   using CtxDepsT = Deps<CtxRefs...>;
-  constexpr FactoryCheck check = checkFactory<Ref, DepsT, F, CtxDepsT, CF>();
+  constexpr FactoryCheck check = checkFactory<Ref, DepsT, Fn, CtxDepsT, CtxFn>();
   if constexpr (check != FactoryCheck::ok) {
     reportFactoryCheck<check>();
     return Factory(nullptr);
-  } else if constexpr (std::is_same_v<CF, NoContext>) {
-    return Factory(makeFactoryImpl({FactoryImpl::Kind::factory, &ref.info(), &factoryDeps.infoList(), nullptr,
-                                    initialization,
-                                    &FactoryThunk<T, F, NoContext, DepsT, std::index_sequence_for<Refs...>>::create,
-                                    boxCallable(std::forward<Fn>(fn)), nullptr, {}}));
   } else {
-    using Ctx = typename context_type<CF, CtxDepsT>::type;
+    using Ctx = typename context_type<CtxFn, CtxDepsT>::type;
     return Factory(makeFactoryImpl(
-        {FactoryImpl::Kind::factory, &ref.info(), &factoryDeps.infoList(), &ctxDeps.infoList(), initialization,
-         &FactoryThunk<T, F, Ctx, DepsT, std::index_sequence_for<Refs...>>::create,
-         boxCallable(std::forward<Fn>(fn)),
-         &FactoryThunk<Ctx, CF, NoContext, CtxDepsT, std::index_sequence_for<CtxRefs...>>::createContext,
-         boxCallable(std::forward<CtxFn>(ctxFn))}));
+        {FactoryImpl::Kind::factory, &ref.info(), &factoryDeps.infoList(), &ctxDeps.infoList(),
+         initialization, &FactoryThunk<T, Fn, Ctx, DepsT, std::index_sequence_for<Refs...>>::create,
+         boxCallable(std::move(fn)),
+         &FactoryThunk<Ctx, CtxFn, NoContext, CtxDepsT, std::index_sequence_for<CtxRefs...>>::createContext,
+         boxCallable(std::move(ctxFn))}));
   }
 }
 
@@ -243,8 +244,26 @@ template <class T, class Scope, class C, class... Refs, class Fn>
 [[nodiscard]] auto createServiceFactory(const ServiceRef<T, Scope, C>& service,
                                         const Deps<Refs...>& factoryDeps, Fn fn,
                                         std::optional<Initialization> initialization = std::nullopt) {
-  return detail::makeFactory(service, factoryDeps, std::move(fn), Deps<>(), detail::NoContext{},
-                             initialization);
+  using Ref = ServiceRef<T, Scope, C>;
+  using DepsT = Deps<Refs...>;
+  constexpr auto check = detail::checkFactory<Ref, DepsT, Fn, Deps<>, detail::NoContext>();
+  if constexpr (check != detail::FactoryCheck::ok) {
+    detail::reportFactoryCheck<check>();
+    return ServiceFactory<T, Scope, C>(nullptr);
+  } else {
+    detail::FactoryImpl::Parts parts{
+        detail::FactoryImpl::Kind::factory,
+        &service.info(),
+        &factoryDeps.infoList(),
+        nullptr,
+        initialization,
+        &detail::FactoryThunk<T, Fn, detail::NoContext, DepsT, std::index_sequence_for<Refs...>>::create,
+        detail::stateless_box<Fn>,
+        nullptr,
+        {}};
+    if constexpr (!detail::stateless_v<Fn>) parts.fn = detail::boxCallable(std::move(fn));
+    return ServiceFactory<T, Scope, C>(detail::makeFactoryImpl(parts));
+  }
 }
 
 /// Creates a plugin-scoped factory with a root context, passed to `fn` before the deps.

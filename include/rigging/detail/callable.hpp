@@ -96,15 +96,18 @@ void store(R&& result, Created& out, std::pmr::memory_resource& arena) {
   using Rd = std::remove_cvref_t<R>;
   if constexpr (result_traits<Rd>::is_pointer) {
     using U = stored_t<Rd>;
-    if (!result) throwNullResult();
-    U* raw = result.get();
     if constexpr (std::is_same_v<Rd, std::unique_ptr<U>>) {
-      out.storage = result.release();  // plain delete needs no holder
+      U* raw = result.release();  // plain delete needs no holder
+      if (raw == nullptr) throwNullResult();
+      out.storage = raw;
       out.destroy = &deleteObject<U>;
+      out.object = static_cast<T*>(raw);
     } else {
+      if (!result) throwNullResult();
+      U* raw = result.get();
       emplace<Rd>(arena, out, std::move(result));
+      out.object = static_cast<T*>(raw);
     }
-    out.object = static_cast<T*>(raw);
   } else if constexpr (std::is_convertible_v<Rd*, T*>) {
     out.object = static_cast<T*>(emplace<Rd>(arena, out, std::forward<R>(result)));
   } else {

@@ -121,8 +121,8 @@ class InitImpl {
 };
 
 /// Makes an InitImpl: the same code for every init.
-RIGGING_NOINLINE inline std::shared_ptr<const InitImpl> makeInitImpl(const RefList& deps, InitImpl::RunFn runFn,
-                                                                   CallableBox fn) {
+RIGGING_NOINLINE inline std::shared_ptr<const InitImpl> makeInitImpl(const RefList& deps,
+                                                                     InitImpl::RunFn runFn, CallableBox fn) {
   CallableOwner owner(fn);
   return std::make_shared<const InitImpl>(deps, runFn, std::move(owner));
 }

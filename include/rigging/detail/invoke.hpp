@@ -27,7 +27,9 @@ struct all_root<Deps<Refs...>> : std::bool_constant<(Refs::is_root && ...)> {};
 template <class Fn, bool = std::is_member_pointer_v<Fn>>
 struct call_traits {
   template <class... Args>
-  static constexpr bool invocable = requires(const Fn& fn, Args&&... args) { fn(static_cast<Args&&>(args)...); };
+  static constexpr bool invocable = requires(const Fn& fn, Args&&... args) {
+    fn(static_cast<Args&&>(args)...);
+  };
   template <class... Args>
   using result = decltype(std::declval<const Fn&>()(std::declval<Args>()...));
 };
@@ -60,24 +62,31 @@ struct CallableBox {
 };
 
 template <class Fn>
-inline constexpr bool stateless_v = std::is_empty_v<Fn> && std::is_trivially_default_constructible_v<Fn> &&
-                                    std::is_trivially_copy_constructible_v<Fn> &&
-                                    std::is_trivially_destructible_v<Fn>;
+inline constexpr bool stateless_v = std::is_empty_v<Fn>&& std::is_trivially_default_constructible_v<Fn>&&
+    std::is_trivially_copy_constructible_v<Fn>&& std::is_trivially_destructible_v<Fn>;
 
 template <class Fn>
 inline const Fn stateless_instance{};
+
+/// The box of a stateless callable: a pointer to stateless_instance<Fn>; empty for any other callable.
+template <class Fn>
+inline constexpr CallableBox stateless_box{};
+template <class Fn>
+  requires stateless_v<Fn>
+inline constexpr CallableBox stateless_box<Fn>{const_cast<Fn*>(&stateless_instance<Fn>), nullptr};
 
 template <class Fn>
 void deleteCallable(void* object) noexcept {
   delete static_cast<Fn*>(object);
 }
 
+/// Boxes `fn`; a stateless one is not copied: the box points to stateless_instance<Fn>.
 template <class Fn>
 CallableBox boxCallable(Fn&& fn) {
-  if constexpr (stateless_v<std::remove_cvref_t<Fn>>) {
-    return {};
+  using F = std::remove_cvref_t<Fn>;
+  if constexpr (stateless_v<F>) {
+    return {const_cast<F*>(&stateless_instance<F>), nullptr};
   } else {
-    using F = std::remove_cvref_t<Fn>;
     return {new F(std::forward<Fn>(fn)), &deleteCallable<F>};
   }
 }
@@ -96,17 +105,6 @@ class CallableOwner {
  private:
   CallableBox box_;
 };
-
-/// The callable a box holds.
-template <class Fn>
-const Fn& unbox(const void* object) noexcept {
-  if constexpr (stateless_v<Fn>) {
-    static_cast<void>(object);
-    return stateless_instance<Fn>;
-  } else {
-    return *static_cast<const Fn*>(object);
-  }
-}
 
 /// Calls `fn(args...)` (std::invoke for a member pointer).
 template <class Fn, class... Args>
