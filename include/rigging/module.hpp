@@ -38,6 +38,13 @@ class ModuleImpl {
   std::string moduleId;
   std::function<void(ModuleRegistrationPoints&)> registerFn;
 };
+
+RIGGING_NOINLINE inline std::shared_ptr<const ModuleImpl> makeModuleImpl(
+    std::string_view pluginId, std::string_view moduleId, RegisterCall<ModuleRegistrationPoints> registerFn) {
+  checkId("plugin", pluginId);
+  checkId("module", moduleId);
+  return std::make_shared<const ModuleImpl>(pluginId, moduleId, std::move(registerFn));
+}
 }  // namespace detail
 
 /// A backend module; add it to a backend.
@@ -61,9 +68,8 @@ template <class Fn>
   requires std::is_invocable_v<const Fn&, ModuleRegistrationPoints&>
 [[nodiscard]] BackendModule createBackendModule(std::string_view pluginId, std::string_view moduleId,
                                                 Fn registerFn) {
-  detail::checkId("plugin", pluginId);
-  detail::checkId("module", moduleId);
-  return BackendModule(std::make_shared<const detail::ModuleImpl>(pluginId, moduleId, std::move(registerFn)));
+  return BackendModule(detail::makeModuleImpl(pluginId, moduleId,
+                                              detail::registerCall<ModuleRegistrationPoints>(std::move(registerFn))));
 }
 
 }  // namespace rigging

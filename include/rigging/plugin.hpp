@@ -88,13 +88,8 @@ class RegistrationPoints {
           std::is_convertible_v<Impl*, T*>,
           "rigging: the implementation of an extension point must derive from the ExtensionPoint's type");
     } else {
-      checkOpen("registerExtensionPoint");
-      if (!impl) {
-        throw Error(ErrorCode::invalid_registration,
-                    "registerExtensionPoint for '" + std::string(ref.id()) + "' was given an empty pointer");
-      }
       T* target = impl.get();
-      extensionPoints_.push_back({ref.info(), std::shared_ptr<void>(std::move(impl), target), nullptr});
+      addExtensionPoint(ref.info(), std::shared_ptr<void>(std::move(impl), target));
     }
   }
 
@@ -130,6 +125,16 @@ class RegistrationPoints {
   }
 
  private:
+  // The same code for every type of extension point; `instance` points at its T (null: an empty pointer).
+  RIGGING_NOINLINE void addExtensionPoint(const std::shared_ptr<const RefInfo>& ref, std::shared_ptr<void> instance) {
+    checkOpen("registerExtensionPoint");
+    if (!instance) {
+      throw Error(ErrorCode::invalid_registration,
+                  "registerExtensionPoint for '" + ref->id + "' was given an empty pointer");
+    }
+    extensionPoints_.push_back({ref, std::move(instance), nullptr});
+  }
+
   void checkOpen(std::string_view what) const {
     if (closed_) {
       throw Error(ErrorCode::invalid_registration,
@@ -172,6 +177,12 @@ class PluginImpl {
   std::string id;
   std::function<void(PluginRegistrationPoints&)> registerFn;
 };
+
+RIGGING_NOINLINE inline std::shared_ptr<const PluginImpl> makePluginImpl(
+    std::string_view pluginId, RegisterCall<PluginRegistrationPoints> registerFn) {
+  checkId("plugin", pluginId);
+  return std::make_shared<const PluginImpl>(pluginId, std::move(registerFn));
+}
 }  // namespace detail
 
 /// A backend plugin; add it to a backend.
@@ -193,8 +204,8 @@ class BackendPlugin : public BackendFeature {
 template <class Fn>
   requires std::is_invocable_v<const Fn&, PluginRegistrationPoints&>
 [[nodiscard]] BackendPlugin createBackendPlugin(std::string_view pluginId, Fn registerFn) {
-  detail::checkId("plugin", pluginId);
-  return BackendPlugin(std::make_shared<const detail::PluginImpl>(pluginId, std::move(registerFn)));
+  return BackendPlugin(
+      detail::makePluginImpl(pluginId, detail::registerCall<PluginRegistrationPoints>(std::move(registerFn))));
 }
 
 }  // namespace rigging

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -105,6 +106,51 @@ class CallableOwner {
  private:
   CallableBox box_;
 };
+
+/// Keeps a boxed callable alive for the copies of a RegisterCall; one class for every callable.
+class CallableHolder {
+ public:
+  explicit CallableHolder(CallableBox box) noexcept : owner_(box) {}
+  [[nodiscard]] const void* get() const noexcept { return owner_.get(); }
+
+ private:
+  CallableOwner owner_;
+};
+
+/// What the std::function of a plugin's or module's register callback holds: one type per `Env` (rather than
+/// one per callable, each with its own std::function manager); the callable's own code is one thunk.
+template <class Env>
+class RegisterCall {
+ public:
+  using Thunk = void (*)(const void* fn, Env& env);
+
+  RegisterCall(Thunk thunk, const void* fn, std::shared_ptr<const CallableHolder> holder) noexcept
+      : thunk_(thunk), fn_(fn), holder_(std::move(holder)) {}
+  void operator()(Env& env) const { thunk_(fn_, env); }
+
+ private:
+  Thunk thunk_;
+  const void* fn_;
+  std::shared_ptr<const CallableHolder> holder_;  // null for a stateless callable
+};
+
+template <class Fn, class Env>
+void registerThunk(const void* fn, Env& env) {
+  (*static_cast<const Fn*>(fn))(env);
+}
+
+/// The RegisterCall for `fn`.
+template <class Env, class Fn>
+RegisterCall<Env> registerCall(Fn&& fn) {
+  using F = std::remove_cvref_t<Fn>;
+  if constexpr (stateless_v<F>) {
+    return RegisterCall<Env>(&registerThunk<F, Env>, &stateless_instance<F>, nullptr);
+  } else {
+    auto holder = std::make_shared<const CallableHolder>(boxCallable(std::forward<Fn>(fn)));
+    const void* object = holder->get();
+    return RegisterCall<Env>(&registerThunk<F, Env>, object, std::move(holder));
+  }
+}
 
 /// Calls `fn(args...)` (std::invoke for a member pointer).
 template <class Fn, class... Args>
