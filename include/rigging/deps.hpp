@@ -59,8 +59,7 @@ class Deps : public detail::DepsBase {
  public:
   static constexpr std::size_t size = sizeof...(Refs);
 
-  explicit Deps(const Refs&... refs) requires(sizeof...(Refs) > 0) : DepsBase({&refs.info()...}) {}
-  Deps() requires(sizeof...(Refs) == 0) = default;
+  explicit Deps(const Refs&... refs) : DepsBase({&refs.info()...}) {}
 
   /// The refs, in order.
   [[nodiscard]] std::tuple<Refs...> refs() const {
@@ -68,6 +67,24 @@ class Deps : public detail::DepsBase {
       return std::tuple<Refs...>(Refs(infoList()[I])...);
     }
     (std::index_sequence_for<Refs...>{});
+  }
+};
+
+/// No dependencies: nothing to hold, so nothing to destroy either (a factory without deps costs no code for
+/// them).
+template <>
+class Deps<> {
+ public:
+  static constexpr std::size_t size = 0;
+
+  Deps() = default;
+
+  [[nodiscard]] std::tuple<> refs() const noexcept { return {}; }
+  /// The run-time description of every ref, in order: none.
+  [[nodiscard]] detail::RefList infos() const { return {}; }
+  [[nodiscard]] const detail::RefList& infoList() const noexcept {
+    static const detail::RefList none;
+    return none;
   }
 };
 
