@@ -120,7 +120,8 @@ TEST_CASE(
     features.push_back(createBackendPlugin("p", [token](PluginRegistrationPoints& env) {
       env.registerInit(deps(featureNameRef), [token](Named&) {});
     }));
-    features.push_back(createBackendModule("p", "m", [token](ModuleRegistrationPoints&) {}));
+    features.push_back(createBackendModule(
+        "p", "m", [token](ModuleRegistrationPoints& env) { env.registerInit(deps(), [token] {}); }));
     features.push_back(createBackendFeatureLoader(deps(), [token] { return std::vector<BackendFeature>{}; }));
     token.reset();
     CHECK_FALSE(watch.expired());
