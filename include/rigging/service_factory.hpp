@@ -213,12 +213,14 @@ auto makeFactory(const Ref& ref, const Deps<Refs...>& factoryDeps, Fn fn, const 
     return Factory(nullptr);
   } else {
     using Ctx = typename context_type<CtxFn, CtxDepsT>::type;
+    CallableOwner box(boxCallable(std::move(fn)));  // freed if boxing the context's callable throws
+    const CallableBox contextBox = boxCallable(std::move(ctxFn));
     return Factory(makeFactoryImpl(
         {FactoryImpl::Kind::factory, &ref.info(), &factoryDeps.infoList(), &ctxDeps.infoList(),
          initialization, &FactoryThunk<T, Fn, Ctx, DepsT, std::index_sequence_for<Refs...>>::create,
-         boxCallable(std::move(fn)),
+         box.release(),
          &FactoryThunk<Ctx, CtxFn, NoContext, CtxDepsT, std::index_sequence_for<CtxRefs...>>::createContext,
-         boxCallable(std::move(ctxFn))}));
+         contextBox}));
   }
 }
 

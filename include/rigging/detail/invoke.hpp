@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright The rigging Authors
-// Compile-time facts about callables and their deps, and the one place that calls them with stored pointers.
+// Compile-time facts about callables and their deps, and how a callable is kept (boxed) and called.
 //
 // A TU instantiates these once per factory, init or loader, so they are written to instantiate little: a
 // plain call expression in a `requires` instead of std::is_invocable / std::invoke_result (std::invoke only
@@ -102,6 +102,8 @@ class CallableOwner {
     if (box_.destroy != nullptr) box_.destroy(box_.object);
   }
   [[nodiscard]] const void* get() const noexcept { return box_.object; }
+  /// Gives the box up: the caller owns it again.
+  [[nodiscard]] CallableBox release() noexcept { return std::exchange(box_, CallableBox{}); }
 
  private:
   CallableBox box_;
@@ -160,14 +162,6 @@ decltype(auto) call(const Fn& fn, Args&&... args) {
   } else {
     return fn(std::forward<Args>(args)...);
   }
-}
-
-template <class... Refs, class Fn, class... Pre>
-decltype(auto) invokeWithDeps(const Fn& fn, void* const* deps, Pre&... pre) {
-  return [&]<std::size_t... I>(std::index_sequence<I...>)->decltype(auto) {
-    return call(fn, pre..., inject<Refs>(deps[I])...);
-  }
-  (std::index_sequence_for<Refs...>{});
 }
 
 }  // namespace rigging::detail
