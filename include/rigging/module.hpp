@@ -68,8 +68,8 @@ template <class Fn>
   requires std::is_invocable_v<const Fn&, ModuleRegistrationPoints&>
 [[nodiscard]] BackendModule createBackendModule(std::string_view pluginId, std::string_view moduleId,
                                                 Fn registerFn) {
-  return BackendModule(detail::makeModuleImpl(pluginId, moduleId,
-                                              detail::registerCall<ModuleRegistrationPoints>(std::move(registerFn))));
+  return BackendModule(detail::makeModuleImpl(
+      pluginId, moduleId, detail::registerCall<ModuleRegistrationPoints>(std::move(registerFn))));
 }
 
 }  // namespace rigging

@@ -126,7 +126,8 @@ class RegistrationPoints {
 
  private:
   // The same code for every type of extension point; `instance` points at its T (null: an empty pointer).
-  RIGGING_NOINLINE void addExtensionPoint(const std::shared_ptr<const RefInfo>& ref, std::shared_ptr<void> instance) {
+  RIGGING_NOINLINE void addExtensionPoint(const std::shared_ptr<const RefInfo>& ref,
+                                          std::shared_ptr<void> instance) {
     checkOpen("registerExtensionPoint");
     if (!instance) {
       throw Error(ErrorCode::invalid_registration,
@@ -204,8 +205,8 @@ class BackendPlugin : public BackendFeature {
 template <class Fn>
   requires std::is_invocable_v<const Fn&, PluginRegistrationPoints&>
 [[nodiscard]] BackendPlugin createBackendPlugin(std::string_view pluginId, Fn registerFn) {
-  return BackendPlugin(
-      detail::makePluginImpl(pluginId, detail::registerCall<PluginRegistrationPoints>(std::move(registerFn))));
+  return BackendPlugin(detail::makePluginImpl(
+      pluginId, detail::registerCall<PluginRegistrationPoints>(std::move(registerFn))));
 }
 
 }  // namespace rigging
