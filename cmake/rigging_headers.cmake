@@ -7,6 +7,7 @@ set(RIGGING_HEADERS
     ${PROJECT_SOURCE_DIR}/include/rigging/version.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/service_ref.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/deps.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/backend_feature.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/errors.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/core_services.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/service_factory.hpp
@@ -29,6 +30,7 @@ set(RIGGING_HEADERS
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/intern.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/flat_table.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/type_name.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/attributes.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/callable.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/factory_impl.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/graph.hpp

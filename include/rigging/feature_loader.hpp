@@ -8,6 +8,7 @@
 // factory for the same service takes precedence over a loader's.
 #pragma once
 
+#include <rigging/backend_feature.hpp>
 #include <rigging/deps.hpp>
 #include <rigging/detail/factory_impl.hpp>
 #include <rigging/detail/invoke.hpp>
@@ -23,90 +24,55 @@
 
 namespace rigging {
 
-class BackendFeatureLoader;
-namespace detail {
-class LoaderImpl;
-}
-
-/// One feature of any kind: a service factory or decorator, a plugin, a module or a feature loader.
-class BackendFeature {
- public:
-  enum class Kind : unsigned char { service_factory, plugin, module, loader };
-
-  template <class T, class Scope, class C>
-  BackendFeature(const ServiceFactory<T, Scope, C>& factory)  // NOLINT(google-explicit-constructor)
-      : kind_(Kind::service_factory), factory_(factory.impl()) {}
-  template <class T, class Scope>
-  BackendFeature(const ServiceDecorator<T, Scope>& decorator)  // NOLINT(google-explicit-constructor)
-      : kind_(Kind::service_factory), factory_(decorator.impl()) {}
-  BackendFeature(const BackendPlugin& plugin)  // NOLINT(google-explicit-constructor)
-      : kind_(Kind::plugin), plugin_(plugin.impl()) {}
-  BackendFeature(const BackendModule& module)  // NOLINT(google-explicit-constructor)
-      : kind_(Kind::module), module_(module.impl()) {}
-  BackendFeature(const BackendFeatureLoader& loader);  // NOLINT(google-explicit-constructor)
-
-  [[nodiscard]] Kind kind() const noexcept { return kind_; }
-  /// For the engine: the one member that matches kind().
-  [[nodiscard]] const std::shared_ptr<const detail::FactoryImpl>& factory() const noexcept {
-    return factory_;
-  }
-  [[nodiscard]] const std::shared_ptr<const detail::PluginImpl>& plugin() const noexcept { return plugin_; }
-  [[nodiscard]] const std::shared_ptr<const detail::ModuleImpl>& module() const noexcept { return module_; }
-  [[nodiscard]] const std::shared_ptr<const detail::LoaderImpl>& loader() const noexcept { return loader_; }
-
- private:
-  Kind kind_;
-  std::shared_ptr<const detail::FactoryImpl> factory_;
-  std::shared_ptr<const detail::PluginImpl> plugin_;
-  std::shared_ptr<const detail::ModuleImpl> module_;
-  std::shared_ptr<const detail::LoaderImpl> loader_;
-};
-
 namespace detail {
 
 /// A feature loader with its types erased.
 class LoaderImpl {
  public:
-  explicit LoaderImpl(RefList deps) : deps_(std::move(deps)) {}
+  /// Calls the loader's callable: `fn` is its box's object, `deps` as for load().
+  using LoadFn = std::vector<BackendFeature> (*)(const void* fn, void* const* deps);
+
+  LoaderImpl(const RefList& loaderDeps, LoadFn loadFn, CallableOwner fn)
+      : deps_(loaderDeps), load_(loadFn), fn_(std::move(fn)) {}
   LoaderImpl(const LoaderImpl&) = delete;
   LoaderImpl& operator=(const LoaderImpl&) = delete;
-  virtual ~LoaderImpl() = default;
+  ~LoaderImpl() = default;
 
   [[nodiscard]] const RefList& deps() const noexcept { return deps_; }
-  [[nodiscard]] virtual std::vector<BackendFeature> load(void* const* deps) const = 0;
+  [[nodiscard]] std::vector<BackendFeature> load(void* const* deps) const { return load_(fn_.get(), deps); }
 
  private:
   RefList deps_;
+  LoadFn load_;
+  CallableOwner fn_;
 };
 
-template <class DepsT, class Fn>
-class TypedLoader;
-template <class... Refs, class Fn>
-class TypedLoader<Deps<Refs...>, Fn> final : public LoaderImpl {
- public:
-  TypedLoader(const Deps<Refs...>& loaderDeps, Fn fn) : LoaderImpl(loaderDeps.infos()), fn_(std::move(fn)) {}
-  [[nodiscard]] std::vector<BackendFeature> load(void* const* deps) const override {
-    return invokeWithDeps<Refs...>(fn_, deps);
+// The typed half of a loader: calls the stored callable with the deps.
+template <class Fn, class DepsT, class Seq>
+struct LoaderThunk;
+template <class Fn, class... Refs, std::size_t... I>
+struct LoaderThunk<Fn, Deps<Refs...>, std::index_sequence<I...>> {
+  static std::vector<BackendFeature> load(const void* fn, [[maybe_unused]] void* const* deps) {
+    return call(*static_cast<const Fn*>(fn), inject<Refs>(deps[I])...);
   }
-
- private:
-  Fn fn_;
 };
+
+RIGGING_NOINLINE inline std::shared_ptr<const LoaderImpl> makeLoaderImpl(const RefList& deps,
+                                                                         LoaderImpl::LoadFn load,
+                                                                         CallableBox fn) {
+  CallableOwner owner(fn);
+  return std::make_shared<const LoaderImpl>(deps, load, std::move(owner));
+}
 
 }  // namespace detail
 
 /// A feature loader; add it to a backend.
-class BackendFeatureLoader {
+class BackendFeatureLoader : public BackendFeature {
  public:
-  explicit BackendFeatureLoader(std::shared_ptr<const detail::LoaderImpl> impl) : impl_(std::move(impl)) {}
-  [[nodiscard]] const std::shared_ptr<const detail::LoaderImpl>& impl() const noexcept { return impl_; }
-
- private:
-  std::shared_ptr<const detail::LoaderImpl> impl_;
+  explicit BackendFeatureLoader(std::shared_ptr<const detail::LoaderImpl> impl) noexcept
+      : BackendFeature(std::move(impl)) {}
+  [[nodiscard]] const std::shared_ptr<const detail::LoaderImpl>& impl() const noexcept { return loader(); }
 };
-
-inline BackendFeature::BackendFeature(const BackendFeatureLoader& loader)
-    : kind_(Kind::loader), loader_(loader.impl()) {}
 
 /// Creates a feature loader: `fn` receives root-scoped deps as references and returns the features to add,
 /// as a std::vector<BackendFeature>.
@@ -139,8 +105,9 @@ template <class... Refs, class Fn>
         "rigging: a feature loader must return std::vector<BackendFeature>");
     return BackendFeatureLoader(nullptr);
   } else {
-    return BackendFeatureLoader(
-        std::make_shared<const detail::TypedLoader<DepsT, Fn>>(loaderDeps, std::move(fn)));
+    return BackendFeatureLoader(detail::makeLoaderImpl(
+        loaderDeps.infoList(), &detail::LoaderThunk<Fn, DepsT, std::index_sequence_for<Refs...>>::load,
+        detail::boxCallable(std::move(fn))));
   }
 }
 

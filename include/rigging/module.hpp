@@ -3,6 +3,7 @@
 // Backend modules: extend exactly one plugin through its extension points; always initialize before it.
 #pragma once
 
+#include <rigging/backend_feature.hpp>
 #include <rigging/deps.hpp>
 #include <rigging/detail/id.hpp>
 #include <rigging/plugin.hpp>
@@ -37,18 +38,23 @@ class ModuleImpl {
   std::string moduleId;
   std::function<void(ModuleRegistrationPoints&)> registerFn;
 };
+
+RIGGING_NOINLINE inline std::shared_ptr<const ModuleImpl> makeModuleImpl(
+    std::string_view pluginId, std::string_view moduleId, RegisterCall<ModuleRegistrationPoints> registerFn) {
+  checkId("plugin", pluginId);
+  checkId("module", moduleId);
+  return std::make_shared<const ModuleImpl>(pluginId, moduleId, std::move(registerFn));
+}
 }  // namespace detail
 
 /// A backend module; add it to a backend.
-class BackendModule {
+class BackendModule : public BackendFeature {
  public:
-  explicit BackendModule(std::shared_ptr<const detail::ModuleImpl> impl) : impl_(std::move(impl)) {}
-  [[nodiscard]] std::string_view pluginId() const noexcept { return impl_->pluginId; }
-  [[nodiscard]] std::string_view moduleId() const noexcept { return impl_->moduleId; }
-  [[nodiscard]] const std::shared_ptr<const detail::ModuleImpl>& impl() const noexcept { return impl_; }
-
- private:
-  std::shared_ptr<const detail::ModuleImpl> impl_;
+  explicit BackendModule(std::shared_ptr<const detail::ModuleImpl> impl) noexcept
+      : BackendFeature(std::move(impl)) {}
+  [[nodiscard]] std::string_view pluginId() const noexcept { return module()->pluginId; }
+  [[nodiscard]] std::string_view moduleId() const noexcept { return module()->moduleId; }
+  [[nodiscard]] const std::shared_ptr<const detail::ModuleImpl>& impl() const noexcept { return module(); }
 };
 
 /// Creates a module of plugin `pluginId`. Throws InvalidIdError if either id breaks the id rule.
@@ -62,9 +68,8 @@ template <class Fn>
   requires std::is_invocable_v<const Fn&, ModuleRegistrationPoints&>
 [[nodiscard]] BackendModule createBackendModule(std::string_view pluginId, std::string_view moduleId,
                                                 Fn registerFn) {
-  detail::checkId("plugin", pluginId);
-  detail::checkId("module", moduleId);
-  return BackendModule(std::make_shared<const detail::ModuleImpl>(pluginId, moduleId, std::move(registerFn)));
+  return BackendModule(detail::makeModuleImpl(
+      pluginId, moduleId, detail::registerCall<ModuleRegistrationPoints>(std::move(registerFn))));
 }
 
 }  // namespace rigging

@@ -4,6 +4,7 @@
 // backend starts, after every module of the plugin.
 #pragma once
 
+#include <rigging/backend_feature.hpp>
 #include <rigging/deps.hpp>
 #include <rigging/detail/factory_impl.hpp>
 #include <rigging/detail/id.hpp>
@@ -24,28 +25,33 @@ namespace rigging {
 
 namespace detail {
 
-template <class DepsT, class Fn>
-class TypedInit;
-template <class... Refs, class Fn>
-class TypedInit<Deps<Refs...>, Fn> final : public InitImpl {
- public:
-  TypedInit(const Deps<Refs...>& initDeps, Fn fn) : InitImpl(initDeps.infos()), fn_(std::move(fn)) {}
-  void run(void* const* deps) const override { invokeWithDeps<Refs...>(fn_, deps); }
-
- private:
-  Fn fn_;
+// The typed half of an init: calls the stored callable with the deps.
+template <class Fn, class DepsT, class Seq>
+struct InitThunk;
+template <class Fn, class... Refs, std::size_t... I>
+struct InitThunk<Fn, Deps<Refs...>, std::index_sequence<I...>> {
+  static void run(const void* fn, [[maybe_unused]] void* const* deps) {
+    const Fn& f = *static_cast<const Fn*>(fn);
+    if constexpr (std::is_member_pointer_v<Fn>) {
+      std::invoke(f, inject<Refs>(deps[I])...);
+    } else {
+      f(inject<Refs>(deps[I])...);
+    }
+  }
 };
 
-template <class DepsT, class Fn>
-std::shared_ptr<const InitImpl> makeInit(const DepsT& initDeps, Fn fn) {
-  if constexpr (!invocable_with_deps<Fn, DepsT>::value) {
+template <class... Refs, class Fn>
+std::shared_ptr<const InitImpl> makeInit(const Deps<Refs...>& initDeps, Fn fn) {
+  if constexpr (!invocable_with_deps<Fn, Deps<Refs...>>::value) {
     static_assert(
-        invocable_with_deps<Fn, DepsT>::value,
+        invocable_with_deps<Fn, Deps<Refs...>>::value,
         "rigging: the init callable does not accept its deps; it must take one reference per ref of "
         "deps(...), in the same order (a ServiceRange<T> for a multiton ref)");
     return nullptr;
   } else {
-    return std::make_shared<const TypedInit<DepsT, Fn>>(initDeps, std::move(fn));
+    return makeInitImpl(initDeps.infoList(),
+                        &InitThunk<Fn, Deps<Refs...>, std::index_sequence_for<Refs...>>::run,
+                        boxCallable(std::move(fn)));
   }
 }
 
@@ -82,13 +88,8 @@ class RegistrationPoints {
           std::is_convertible_v<Impl*, T*>,
           "rigging: the implementation of an extension point must derive from the ExtensionPoint's type");
     } else {
-      checkOpen("registerExtensionPoint");
-      if (!impl) {
-        throw Error(ErrorCode::invalid_registration,
-                    "registerExtensionPoint for '" + std::string(ref.id()) + "' was given an empty pointer");
-      }
       T* target = impl.get();
-      extensionPoints_.push_back({ref.info(), std::shared_ptr<void>(std::move(impl), target), nullptr});
+      addExtensionPoint(ref.info(), std::shared_ptr<void>(std::move(impl), target));
     }
   }
 
@@ -124,6 +125,17 @@ class RegistrationPoints {
   }
 
  private:
+  // The same code for every type of extension point; `instance` points at its T (null: an empty pointer).
+  RIGGING_NOINLINE void addExtensionPoint(const std::shared_ptr<const RefInfo>& ref,
+                                          std::shared_ptr<void> instance) {
+    checkOpen("registerExtensionPoint");
+    if (!instance) {
+      throw Error(ErrorCode::invalid_registration,
+                  "registerExtensionPoint for '" + ref->id + "' was given an empty pointer");
+    }
+    extensionPoints_.push_back({ref, std::move(instance), nullptr});
+  }
+
   void checkOpen(std::string_view what) const {
     if (closed_) {
       throw Error(ErrorCode::invalid_registration,
@@ -166,17 +178,21 @@ class PluginImpl {
   std::string id;
   std::function<void(PluginRegistrationPoints&)> registerFn;
 };
+
+RIGGING_NOINLINE inline std::shared_ptr<const PluginImpl> makePluginImpl(
+    std::string_view pluginId, RegisterCall<PluginRegistrationPoints> registerFn) {
+  checkId("plugin", pluginId);
+  return std::make_shared<const PluginImpl>(pluginId, std::move(registerFn));
+}
 }  // namespace detail
 
 /// A backend plugin; add it to a backend.
-class BackendPlugin {
+class BackendPlugin : public BackendFeature {
  public:
-  explicit BackendPlugin(std::shared_ptr<const detail::PluginImpl> impl) : impl_(std::move(impl)) {}
-  [[nodiscard]] std::string_view id() const noexcept { return impl_->id; }
-  [[nodiscard]] const std::shared_ptr<const detail::PluginImpl>& impl() const noexcept { return impl_; }
-
- private:
-  std::shared_ptr<const detail::PluginImpl> impl_;
+  explicit BackendPlugin(std::shared_ptr<const detail::PluginImpl> impl) noexcept
+      : BackendFeature(std::move(impl)) {}
+  [[nodiscard]] std::string_view id() const noexcept { return plugin()->id; }
+  [[nodiscard]] const std::shared_ptr<const detail::PluginImpl>& impl() const noexcept { return plugin(); }
 };
 
 /// Creates a plugin. `registerFn(env)` runs when the backend starts; it registers the plugin's extension
@@ -189,8 +205,8 @@ class BackendPlugin {
 template <class Fn>
   requires std::is_invocable_v<const Fn&, PluginRegistrationPoints&>
 [[nodiscard]] BackendPlugin createBackendPlugin(std::string_view pluginId, Fn registerFn) {
-  detail::checkId("plugin", pluginId);
-  return BackendPlugin(std::make_shared<const detail::PluginImpl>(pluginId, std::move(registerFn)));
+  return BackendPlugin(detail::makePluginImpl(
+      pluginId, detail::registerCall<PluginRegistrationPoints>(std::move(registerFn))));
 }
 
 }  // namespace rigging

@@ -7,6 +7,7 @@
 // wrap it". Several decorators of one service apply in the order they were added.
 #pragma once
 
+#include <rigging/backend_feature.hpp>
 #include <rigging/deps.hpp>
 #include <rigging/detail/callable.hpp>
 #include <rigging/detail/factory_impl.hpp>
@@ -23,41 +24,29 @@ namespace rigging {
 
 /// A decorator of the service named by `ServiceRef<T, Scope>`; add it to a backend.
 template <class T, class Scope>
-class ServiceDecorator {
+class ServiceDecorator : public BackendFeature {
  public:
   using ref_type = ServiceRef<T, Scope>;
 
-  explicit ServiceDecorator(std::shared_ptr<const detail::FactoryImpl> impl) : impl_(std::move(impl)) {}
+  explicit ServiceDecorator(std::shared_ptr<const detail::FactoryImpl> impl) noexcept
+      : BackendFeature(std::move(impl)) {}
 
-  [[nodiscard]] ref_type service() const { return ref_type(impl_->service()); }
-  [[nodiscard]] const std::shared_ptr<const detail::FactoryImpl>& impl() const noexcept { return impl_; }
-
- private:
-  std::shared_ptr<const detail::FactoryImpl> impl_;
+  [[nodiscard]] ref_type service() const { return ref_type(factory()->service()); }
+  [[nodiscard]] const std::shared_ptr<const detail::FactoryImpl>& impl() const noexcept { return factory(); }
 };
 
 namespace detail {
 
-template <class Ref, class DepsT, class Fn>
-class TypedDecorator;
-
-template <class Ref, class... Refs, class Fn>
-class TypedDecorator<Ref, Deps<Refs...>, Fn> final : public FactoryImpl {
-  using T = typename Ref::service_type;
-
- public:
-  TypedDecorator(const Ref& ref, const Deps<Refs...>& decoratorDeps, Fn fn)
-      : FactoryImpl(Kind::decorator, ref.info(), decoratorDeps.infos(), {}, false, std::nullopt),
-        fn_(std::move(fn)) {}
-
-  void createContext(void* const*, Created&, std::pmr::memory_resource&) const override {}
-
-  void create(void* inner, void* const* deps, Created& out, std::pmr::memory_resource& arena) const override {
-    store<T>(invokeWithDeps<Refs...>(fn_, deps, *static_cast<T*>(inner)), out, arena);
+// The typed half of a decorator: calls the stored callable with the wrapped instance and the deps.
+template <class T, class Fn, class DepsT, class Seq>
+struct DecoratorThunk;
+template <class T, class Fn, class... Refs, std::size_t... I>
+struct DecoratorThunk<T, Fn, Deps<Refs...>, std::index_sequence<I...>> {
+  static void create(const void* fn, void* inner, [[maybe_unused]] void* const* deps, Created& out,
+                     std::pmr::memory_resource& arena) {
+    store<T>(call(*static_cast<const Fn*>(fn), *static_cast<T*>(inner), inject<Refs>(deps[I])...), out,
+             arena);
   }
-
- private:
-  Fn fn_;
 };
 
 }  // namespace detail
@@ -100,8 +89,16 @@ template <class T, class Scope, class C, class... Refs, class Fn>
                   "std::unique_ptr<T>, std::shared_ptr<T>, or a value of T or of a class derived from T");
     return Decorator(nullptr);
   } else {
-    return Decorator(std::make_shared<const detail::TypedDecorator<Ref, DepsT, Fn>>(service, decoratorDeps,
-                                                                                    std::move(fn)));
+    return Decorator(detail::makeFactoryImpl(
+        {detail::FactoryImpl::Kind::decorator,
+         &service.info(),
+         &decoratorDeps.infoList(),
+         nullptr,
+         std::nullopt,
+         &detail::DecoratorThunk<T, Fn, DepsT, std::index_sequence_for<Refs...>>::create,
+         detail::boxCallable(std::move(fn)),
+         nullptr,
+         {}}));
   }
 }
 

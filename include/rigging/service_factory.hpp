@@ -7,6 +7,7 @@
 // root-scoped services. The result is a plain description: nothing runs until the backend starts.
 #pragma once
 
+#include <rigging/backend_feature.hpp>
 #include <rigging/deps.hpp>
 #include <rigging/detail/callable.hpp>
 #include <rigging/detail/factory_impl.hpp>
@@ -39,19 +40,17 @@ template <class... Refs, class Fn>
 
 /// A factory for the service named by `ServiceRef<T, Scope, Cardinality>`; add it to a backend.
 template <class T, class Scope, class Cardinality>
-class ServiceFactory {
+class ServiceFactory : public BackendFeature {
  public:
   using ref_type = ServiceRef<T, Scope, Cardinality>;
 
-  explicit ServiceFactory(std::shared_ptr<const detail::FactoryImpl> impl) : impl_(std::move(impl)) {}
+  explicit ServiceFactory(std::shared_ptr<const detail::FactoryImpl> impl) noexcept
+      : BackendFeature(std::move(impl)) {}
 
   /// The ref this factory provides.
-  [[nodiscard]] ref_type service() const { return ref_type(impl_->service()); }
+  [[nodiscard]] ref_type service() const { return ref_type(factory()->service()); }
   /// For the engine and tools.
-  [[nodiscard]] const std::shared_ptr<const detail::FactoryImpl>& impl() const noexcept { return impl_; }
-
- private:
-  std::shared_ptr<const detail::FactoryImpl> impl_;
+  [[nodiscard]] const std::shared_ptr<const detail::FactoryImpl>& impl() const noexcept { return factory(); }
 };
 
 /// A factory that also takes options: use it as a factory, or call it with options to get a configured one.
@@ -84,39 +83,31 @@ struct context_type<CtxFn, CtxDepsT> {
   using type = stored_t<typename deps_result<CtxFn, CtxDepsT>::type>;
 };
 
-template <class Ref, class DepsT, class Fn, class CtxDepsT, class CtxFn>
-class TypedFactory;
-
-template <class Ref, class... Refs, class Fn, class... CtxRefs, class CtxFn>
-class TypedFactory<Ref, Deps<Refs...>, Fn, Deps<CtxRefs...>, CtxFn> final : public FactoryImpl {
-  using T = typename Ref::service_type;
-  using Ctx = typename context_type<CtxFn, Deps<CtxRefs...>>::type;
-  static constexpr bool has_context = !std::is_same_v<CtxFn, NoContext>;
-
- public:
-  TypedFactory(const Ref& ref, const Deps<Refs...>& factoryDeps, Fn fn, const Deps<CtxRefs...>& ctxDeps,
-               CtxFn ctxFn, std::optional<Initialization> initialization)
-      : FactoryImpl(Kind::factory, ref.info(), factoryDeps.infos(), ctxDeps.infos(), has_context,
-                    initialization),
-        fn_(std::move(fn)),
-        ctxFn_(std::move(ctxFn)) {}
-
-  void createContext(void* const* deps, Created& out, std::pmr::memory_resource& arena) const override {
-    if constexpr (has_context) store<Ctx>(invokeWithDeps<CtxRefs...>(ctxFn_, deps), out, arena);
-  }
-
-  void create(void* context, void* const* deps, Created& out,
-              std::pmr::memory_resource& arena) const override {
-    if constexpr (has_context) {
-      store<T>(invokeWithDeps<Refs...>(fn_, deps, *static_cast<Ctx*>(context)), out, arena);
+// The typed half of a factory: calls the stored callable with the deps and keeps the result. One function
+// per factory (and one per root context); everything else about a factory is the same code for all.
+template <class T, class Fn, class Ctx, class DepsT, class Seq>
+struct FactoryThunk;
+template <class T, class Fn, class Ctx, class... Refs, std::size_t... I>
+struct FactoryThunk<T, Fn, Ctx, Deps<Refs...>, std::index_sequence<I...>> {
+  static void create(const void* fn, [[maybe_unused]] void* context, [[maybe_unused]] void* const* deps,
+                     Created& out, std::pmr::memory_resource& arena) {
+    const Fn& f = *static_cast<const Fn*>(fn);
+    if constexpr (std::is_member_pointer_v<Fn>) {
+      if constexpr (std::is_same_v<Ctx, NoContext>) {
+        store<T>(std::invoke(f, inject<Refs>(deps[I])...), out, arena);
+      } else {
+        store<T>(std::invoke(f, *static_cast<Ctx*>(context), inject<Refs>(deps[I])...), out, arena);
+      }
+    } else if constexpr (std::is_same_v<Ctx, NoContext>) {
+      store<T>(f(inject<Refs>(deps[I])...), out, arena);
     } else {
-      store<T>(invokeWithDeps<Refs...>(fn_, deps), out, arena);
+      store<T>(f(*static_cast<Ctx*>(context), inject<Refs>(deps[I])...), out, arena);
     }
   }
-
- private:
-  Fn fn_;
-  CtxFn ctxFn_;
+  static void createContext(const void* fn, [[maybe_unused]] void* const* deps, Created& out,
+                            std::pmr::memory_resource& arena) {
+    store<T>(call(*static_cast<const Fn*>(fn), inject<Refs>(deps[I])...), out, arena);
+  }
 };
 
 // Each check is reported alone (the first that fails) so one mistake gives one message.
@@ -207,18 +198,29 @@ constexpr void reportFactoryCheck() {
       "is the ref's service type");
 }
 
-template <class Ref, class DepsT, class Fn, class CtxDepsT, class CtxFn>
-auto makeFactory(const Ref& ref, const DepsT& factoryDeps, Fn fn, const CtxDepsT& ctxDeps, CtxFn ctxFn,
-                 std::optional<Initialization> initialization) {
-  using Factory =
-      ServiceFactory<typename Ref::service_type, typename Ref::scope_type, typename Ref::cardinality_type>;
+// A factory with a root context. (One without is made by createServiceFactory itself: one function fewer per
+// factory.)
+template <class Ref, class... Refs, class Fn, class... CtxRefs, class CtxFn>
+auto makeFactory(const Ref& ref, const Deps<Refs...>& factoryDeps, Fn fn, const Deps<CtxRefs...>& ctxDeps,
+                 CtxFn ctxFn, std::optional<Initialization> initialization) {
+  using T = typename Ref::service_type;
+  using Factory = ServiceFactory<T, typename Ref::scope_type, typename Ref::cardinality_type>;
+  using DepsT = Deps<Refs...>;
+  using CtxDepsT = Deps<CtxRefs...>;
   constexpr FactoryCheck check = checkFactory<Ref, DepsT, Fn, CtxDepsT, CtxFn>();
-  if constexpr (check == FactoryCheck::ok) {
-    return Factory(std::make_shared<const TypedFactory<Ref, DepsT, Fn, CtxDepsT, CtxFn>>(
-        ref, factoryDeps, std::move(fn), ctxDeps, std::move(ctxFn), initialization));
-  } else {
+  if constexpr (check != FactoryCheck::ok) {
     reportFactoryCheck<check>();
     return Factory(nullptr);
+  } else {
+    using Ctx = typename context_type<CtxFn, CtxDepsT>::type;
+    CallableOwner box(boxCallable(std::move(fn)));  // freed if boxing the context's callable throws
+    const CallableBox contextBox = boxCallable(std::move(ctxFn));
+    return Factory(makeFactoryImpl(
+        {FactoryImpl::Kind::factory, &ref.info(), &factoryDeps.infoList(), &ctxDeps.infoList(),
+         initialization, &FactoryThunk<T, Fn, Ctx, DepsT, std::index_sequence_for<Refs...>>::create,
+         box.release(),
+         &FactoryThunk<Ctx, CtxFn, NoContext, CtxDepsT, std::index_sequence_for<CtxRefs...>>::createContext,
+         contextBox}));
   }
 }
 
@@ -244,8 +246,26 @@ template <class T, class Scope, class C, class... Refs, class Fn>
 [[nodiscard]] auto createServiceFactory(const ServiceRef<T, Scope, C>& service,
                                         const Deps<Refs...>& factoryDeps, Fn fn,
                                         std::optional<Initialization> initialization = std::nullopt) {
-  return detail::makeFactory(service, factoryDeps, std::move(fn), Deps<>(), detail::NoContext{},
-                             initialization);
+  using Ref = ServiceRef<T, Scope, C>;
+  using DepsT = Deps<Refs...>;
+  constexpr auto check = detail::checkFactory<Ref, DepsT, Fn, Deps<>, detail::NoContext>();
+  if constexpr (check != detail::FactoryCheck::ok) {
+    detail::reportFactoryCheck<check>();
+    return ServiceFactory<T, Scope, C>(nullptr);
+  } else {
+    detail::FactoryImpl::Parts parts{
+        detail::FactoryImpl::Kind::factory,
+        &service.info(),
+        &factoryDeps.infoList(),
+        nullptr,
+        initialization,
+        &detail::FactoryThunk<T, Fn, detail::NoContext, DepsT, std::index_sequence_for<Refs...>>::create,
+        detail::stateless_box<Fn>,
+        nullptr,
+        {}};
+    if constexpr (!detail::stateless_v<Fn>) parts.fn = detail::boxCallable(std::move(fn));
+    return ServiceFactory<T, Scope, C>(detail::makeFactoryImpl(parts));
+  }
 }
 
 /// Creates a plugin-scoped factory with a root context, passed to `fn` before the deps.

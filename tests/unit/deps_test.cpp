@@ -5,6 +5,7 @@
 
 #include <rigging/deps.hpp>
 
+#include <tuple>
 #include <type_traits>
 
 using namespace rigging;
@@ -26,7 +27,22 @@ TEST_CASE("deps: keeps its refs in declaration order", "[deps]") {
 TEST_CASE("deps: an empty list is allowed", "[deps]") {
   const auto none = deps();
   STATIC_REQUIRE(decltype(none)::size == 0);
+  STATIC_REQUIRE(std::is_trivially_destructible_v<Deps<>>);  // costs a factory without deps nothing
   CHECK(none.infos().empty());
+  CHECK(none.infoList().empty());
+  CHECK(std::tuple_size_v<decltype(none.refs())> == 0);
+}
+
+TEST_CASE("deps: gives its refs back, in order, naming the same services", "[deps]") {
+  const auto a = createServiceRef<Named>("example.a");
+  const auto b = createServiceRef<Greeter, RootScope>("example.b");
+  const auto list = deps(b, a);
+  const auto [first, second] = list.refs();
+  STATIC_REQUIRE(std::is_same_v<std::remove_cvref_t<decltype(first)>, ServiceRef<Greeter, RootScope>>);
+  CHECK(first.info() == b.info());
+  CHECK(second.info() == a.info());
+  CHECK(list.infoList().size() == 2);
+  CHECK(list.infoList()[0] == b.info());
 }
 
 TEST_CASE("deps: only refs are dependencies", "[deps]") {

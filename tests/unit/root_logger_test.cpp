@@ -222,3 +222,16 @@ TEST_CASE("logger: replacing the root logger changes what every plugin logger wr
     return line.rfind("cloud: Plugin initialization complete", 0) == 0;  // the report goes there too
   }));
 }
+
+TEST_CASE("root logger: timestamps are ISO 8601 in UTC with milliseconds", "[root_logger]") {
+  using namespace std::chrono;
+  // 2024-02-29T23:59:58.007Z: a leap day, single-digit fields padded, milliseconds kept.
+  const sys_time<milliseconds> leapDay =
+      sys_days{year{2024} / February / 29} + hours{23} + minutes{59} + seconds{58} + milliseconds{7};
+  CHECK(detail::utcTimestamp(system_clock::time_point(leapDay)) == "2024-02-29T23:59:58.007Z");
+  CHECK(detail::utcTimestamp(system_clock::time_point(sys_days{year{1970} / January / 1})) ==
+        "1970-01-01T00:00:00.000Z");
+  const sys_time<milliseconds> late =
+      sys_days{year{2031} / December / 9} + hours{4} + minutes{5} + seconds{6} + milliseconds{999};
+  CHECK(detail::utcTimestamp(system_clock::time_point(late)) == "2031-12-09T04:05:06.999Z");
+}

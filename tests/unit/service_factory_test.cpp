@@ -138,3 +138,25 @@ TEST_CASE("service factory: exported building blocks let users customise an impl
                                    [](Named& w) { return DefaultFoo::create("upper:" + w.name); }));
   CHECK(resolveFoo(backend) == "upper:word");
 }
+
+namespace {
+struct NameSource {
+  std::string name;
+  [[nodiscard]] std::unique_ptr<Named> make() const { return std::make_unique<Named>(name + "!"); }
+};
+}  // namespace
+
+TEST_CASE("service factory: a member function pointer is a callable too, called on the first dep",
+          "[service_factory]") {
+  const auto sourceRef = createServiceRef<NameSource, RootScope>("example.source");
+  const auto madeRef = createServiceRef<Named, RootScope>("example.made");
+  std::string got;
+  auto backend = createBackend();
+  backend.add(createServiceFactory(sourceRef, deps(), [] { return NameSource{"source"}; }));
+  backend.add(createServiceFactory(madeRef, deps(sourceRef), &NameSource::make));
+  backend.add(createBackendPlugin("p", [&got, madeRef](PluginRegistrationPoints& env) {
+    env.registerInit(deps(madeRef), [&got](Named& made) { got = made.name; });
+  }));
+  backend.start();
+  CHECK(got == "source!");
+}

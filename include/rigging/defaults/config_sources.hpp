@@ -8,10 +8,9 @@
 #include <rigging/errors.hpp>
 
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -259,13 +258,23 @@ inline ConfigValue* member(ConfigObject& object, std::string_view key) {
   return detail::JsonReader(text, std::move(what)).document();
 }
 
+namespace detail {
+// A file's text; throws ConfigError if it cannot be opened. (<cstdio> rather than <fstream> and <sstream>,
+// which every TU that includes rigging would parse.)
+inline std::string readConfigText(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "r");
+  if (file == nullptr) throw ConfigError("Could not read config file '" + path + "'", "");
+  std::string text;
+  char buffer[4096];
+  for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, got);
+  std::fclose(file);
+  return text;
+}
+}  // namespace detail
+
 /// Reads a JSON configuration file.
 [[nodiscard]] inline ConfigValue readJsonConfigFile(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw ConfigError("Could not read config file '" + path + "'", "");
-  std::ostringstream text;
-  text << file.rdbuf();
-  return parseJsonConfig(text.str(), "'" + path + "'");
+  return parseJsonConfig(detail::readConfigText(path), "'" + path + "'");
 }
 
 /// A configuration file format: the file name endings it reads and how it parses a file's text. JSON is built
@@ -308,11 +317,7 @@ inline bool endsWith(std::string_view text, std::string_view end) {
         "");
   }
   if (chosen == nullptr) return readJsonConfigFile(path);
-  std::ifstream file(path);
-  if (!file) throw ConfigError("Could not read config file '" + path + "'", "");
-  std::ostringstream text;
-  text << file.rdbuf();
-  return chosen->parse(text.str(), "'" + path + "'");
+  return chosen->parse(detail::readConfigText(path), "'" + path + "'");
 }
 
 /// `overlay` merged onto `base`: objects merge member by member, anything else replaces.

@@ -7,11 +7,10 @@
 #include <rigging/detail/json.hpp>
 #include <rigging/errors.hpp>
 
-#include <fmt/chrono.h>
-#include <fmt/format.h>
-
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -59,17 +58,32 @@ struct LoggerState {
   std::mutex mutex;
 };
 
+/// `now` as the logger writes it: ISO 8601 in UTC with milliseconds, `2024-05-01T12:00:00.123Z`. Written by
+/// hand rather than with fmt's chrono formatting, which every TU that includes rigging would compile.
+inline std::string utcTimestamp(std::chrono::system_clock::time_point now) {
+  const long long millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+#if defined(_WIN32)
+  gmtime_s(&utc, &seconds);
+#else
+  gmtime_r(&seconds, &utc);
+#endif
+  char text[64];
+  const int size =
+      std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", utc.tm_year + 1900,
+                    utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
+  return std::string(text, size > 0 ? static_cast<std::size_t>(size) : 0);
+}
+
 inline std::string renderRecord(const LoggerState& state, LogLevel level, std::string_view message,
                                 const LogFields& own, const LogFields& extra) {
-  const auto now = std::chrono::system_clock::now();
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  const std::string timestamp = fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z",
-                                            fmt::gmtime(std::chrono::system_clock::to_time_t(now)), millis);
+  const std::string timestamp = utcTimestamp(std::chrono::system_clock::now());
+  const std::string_view levelName = logLevelName(level);
   std::string line;
   if (state.format == LogFormat::json) {
-    line = "{\"timestamp\":\"" + timestamp + "\",\"level\":\"" + std::string(logLevelName(level)) +
-           "\",\"message\":";
+    line = "{\"timestamp\":\"" + timestamp + "\",\"level\":\"" + std::string(levelName) + "\",\"message\":";
     appendJsonString(line, message);
     for (const auto* fields : {&own, &extra}) {
       for (const auto& [key, value] : *fields) {
@@ -81,9 +95,20 @@ inline std::string renderRecord(const LoggerState& state, LogLevel level, std::s
     }
     line += '}';
   } else {
-    line = fmt::format("{} {:<5} {}", timestamp, logLevelName(level), message);
+    // "<timestamp> <level, left-aligned in 5> <message> key=value..."
+    line = timestamp;
+    line += ' ';
+    line += levelName;
+    if (levelName.size() < 5) line.append(5 - levelName.size(), ' ');
+    line += ' ';
+    line += message;
     for (const auto* fields : {&own, &extra}) {
-      for (const auto& [key, value] : *fields) line += fmt::format(" {}={}", key, value);
+      for (const auto& [key, value] : *fields) {
+        line += ' ';
+        line += key;
+        line += '=';
+        line += value;
+      }
     }
   }
   return line;

@@ -3,6 +3,7 @@
 // What a factory may return, how its result is kept alive, and how stored pointers become arguments.
 #pragma once
 
+#include <rigging/detail/attributes.hpp>
 #include <rigging/service_ref.hpp>
 
 #include <cstddef>
@@ -29,6 +30,20 @@ struct InstanceList {
 
 /// Thrown by store() for an empty pointer; the engine turns it into a ServiceFactoryError.
 struct NullResult {};
+
+[[noreturn]] RIGGING_COLD inline void throwNullResult() { throw NullResult{}; }
+
+/// Destroys a `V` made by emplace(), in place (the arena keeps the bytes).
+template <class V>
+void destroyInPlace(void* storage) noexcept {
+  static_cast<V*>(storage)->~V();
+}
+
+/// Deletes a `U` released from a std::unique_ptr<U>.
+template <class U>
+void deleteObject(void* storage) noexcept {
+  delete static_cast<U*>(storage);
+}
 
 template <class R>
 struct result_traits {
@@ -71,7 +86,7 @@ V* emplace(std::pmr::memory_resource& arena, Created& out, A&&... args) {
   // If the constructor throws, the bytes stay in the monotonic arena until the backend is destroyed.
   V* value = ::new (memory) V(std::forward<A>(args)...);
   out.storage = value;
-  out.destroy = [](void* storage) noexcept { static_cast<V*>(storage)->~V(); };
+  out.destroy = &destroyInPlace<V>;
   return value;
 }
 
@@ -81,15 +96,18 @@ void store(R&& result, Created& out, std::pmr::memory_resource& arena) {
   using Rd = std::remove_cvref_t<R>;
   if constexpr (result_traits<Rd>::is_pointer) {
     using U = stored_t<Rd>;
-    if (!result) throw NullResult{};
-    U* raw = result.get();
     if constexpr (std::is_same_v<Rd, std::unique_ptr<U>>) {
-      out.storage = result.release();  // plain delete needs no holder
-      out.destroy = [](void* storage) noexcept { delete static_cast<U*>(storage); };
+      U* raw = result.release();  // plain delete needs no holder
+      if (raw == nullptr) throwNullResult();
+      out.storage = raw;
+      out.destroy = &deleteObject<U>;
+      out.object = static_cast<T*>(raw);
     } else {
+      if (!result) throwNullResult();
+      U* raw = result.get();
       emplace<Rd>(arena, out, std::move(result));
+      out.object = static_cast<T*>(raw);
     }
-    out.object = static_cast<T*>(raw);
   } else if constexpr (std::is_convertible_v<Rd*, T*>) {
     out.object = static_cast<T*>(emplace<Rd>(arena, out, std::forward<R>(result)));
   } else {
