@@ -77,14 +77,17 @@ std::vector<BackendFeature> plugins(int count, const bench::PluginRef* service) 
         *service, deps(), [] { return std::make_unique<bench::Node>(0, bench::Deps{}); }));
   }
   for (int p = 0; p < count; ++p) {
-    features.emplace_back(
-        createBackendPlugin("p" + std::to_string(p), [service](PluginRegistrationPoints& env) {
-          if (service != nullptr) {
-            env.registerInit(deps(*service), [](bench::Svc&) {});
-          } else {
-            env.registerInit(deps(), [] {});
-          }
-        }));
+    // Appended, not "p" + to_string(p): g++ 12 at -O3 reports a false -Wrestrict in operator+ (GCC bug
+    // 105651).
+    std::string id = "p";
+    id += std::to_string(p);
+    features.emplace_back(createBackendPlugin(id, [service](PluginRegistrationPoints& env) {
+      if (service != nullptr) {
+        env.registerInit(deps(*service), [](bench::Svc&) {});
+      } else {
+        env.registerInit(deps(), [] {});
+      }
+    }));
   }
   return features;
 }
