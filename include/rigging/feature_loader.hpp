@@ -71,7 +71,7 @@ class BackendFeatureLoader : public BackendFeature {
  public:
   explicit BackendFeatureLoader(std::shared_ptr<const detail::LoaderImpl> impl) noexcept
       : BackendFeature(std::move(impl)) {}
-  [[nodiscard]] const std::shared_ptr<const detail::LoaderImpl>& impl() const noexcept { return loader(); }
+  [[nodiscard]] std::shared_ptr<const detail::LoaderImpl> impl() const noexcept { return loader(); }
 };
 
 /// Creates a feature loader: `fn` receives root-scoped deps as references and returns the features to add,

@@ -54,7 +54,7 @@ class BackendModule : public BackendFeature {
       : BackendFeature(std::move(impl)) {}
   [[nodiscard]] std::string_view pluginId() const noexcept { return module()->pluginId; }
   [[nodiscard]] std::string_view moduleId() const noexcept { return module()->moduleId; }
-  [[nodiscard]] const std::shared_ptr<const detail::ModuleImpl>& impl() const noexcept { return module(); }
+  [[nodiscard]] std::shared_ptr<const detail::ModuleImpl> impl() const noexcept { return module(); }
 };
 
 /// Creates a module of plugin `pluginId`. Throws InvalidIdError if either id breaks the id rule.

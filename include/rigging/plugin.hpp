@@ -192,7 +192,7 @@ class BackendPlugin : public BackendFeature {
   explicit BackendPlugin(std::shared_ptr<const detail::PluginImpl> impl) noexcept
       : BackendFeature(std::move(impl)) {}
   [[nodiscard]] std::string_view id() const noexcept { return plugin()->id; }
-  [[nodiscard]] const std::shared_ptr<const detail::PluginImpl>& impl() const noexcept { return plugin(); }
+  [[nodiscard]] std::shared_ptr<const detail::PluginImpl> impl() const noexcept { return plugin(); }
 };
 
 /// Creates a plugin. `registerFn(env)` runs when the backend starts; it registers the plugin's extension

@@ -32,7 +32,7 @@ class ServiceDecorator : public BackendFeature {
       : BackendFeature(std::move(impl)) {}
 
   [[nodiscard]] ref_type service() const { return ref_type(factory()->service()); }
-  [[nodiscard]] const std::shared_ptr<const detail::FactoryImpl>& impl() const noexcept { return factory(); }
+  [[nodiscard]] std::shared_ptr<const detail::FactoryImpl> impl() const noexcept { return factory(); }
 };
 
 namespace detail {

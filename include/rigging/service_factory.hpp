@@ -50,7 +50,7 @@ class ServiceFactory : public BackendFeature {
   /// The ref this factory provides.
   [[nodiscard]] ref_type service() const { return ref_type(factory()->service()); }
   /// For the engine and tools.
-  [[nodiscard]] const std::shared_ptr<const detail::FactoryImpl>& impl() const noexcept { return factory(); }
+  [[nodiscard]] std::shared_ptr<const detail::FactoryImpl> impl() const noexcept { return factory(); }
 };
 
 /// A factory that also takes options: use it as a factory, or call it with options to get a configured one.

@@ -28,6 +28,10 @@ TEST_CASE("registry: an id gets one number for the whole process, shared by ever
   const auto b = createServiceRef<long, RootScope>("registry.interned.c");
   CHECK(a.info()->key == b.info()->key);
   CHECK(a.info()->key == detail::internId("registry.interned.c"));
+  CHECK(detail::findInternedId("registry.interned.c") == a.info()->key);
+  // Looking up an id no ref has gives no number, and does not make one.
+  CHECK(detail::findInternedId("registry.interned.never") == detail::no_id);
+  CHECK(detail::findInternedId("registry.interned.never") == detail::no_id);
 }
 
 TEST_CASE("registry: the flat table finds what it holds across growth, and nothing else", "[registry]") {
@@ -63,6 +67,8 @@ TEST_CASE("registry: the flat table finds what it holds across growth, and nothi
 }
 
 TEST_CASE("registry: the quick cycle check finds cycles and self-loops, and passes DAGs", "[registry]") {
+  std::vector<std::uint32_t> scratch;
+  auto isAcyclic = [&scratch](const detail::Csr& g) { return detail::acyclic(g, scratch); };
   auto graph = [](std::vector<std::vector<std::uint32_t>> successors) {
     detail::Csr g;
     g.begin.assign(1, 0);
@@ -72,12 +78,12 @@ TEST_CASE("registry: the quick cycle check finds cycles and self-loops, and pass
     }
     return g;
   };
-  CHECK(detail::acyclic(graph({})));
-  CHECK(detail::acyclic(graph({{1, 2}, {2}, {}})));
-  CHECK(detail::acyclic(graph({{1, 1}, {}})));  // a repeated edge is not a cycle
-  CHECK_FALSE(detail::acyclic(graph({{1}, {2}, {0}})));
-  CHECK_FALSE(detail::acyclic(graph({{}, {1}})));             // a self-loop
-  CHECK_FALSE(detail::acyclic(graph({{1}, {2}, {1}, {0}})));  // a cycle below an acyclic part
+  CHECK(isAcyclic(graph({})));
+  CHECK(isAcyclic(graph({{1, 2}, {2}, {}})));
+  CHECK(isAcyclic(graph({{1, 1}, {}})));  // a repeated edge is not a cycle
+  CHECK_FALSE(isAcyclic(graph({{1}, {2}, {0}})));
+  CHECK_FALSE(isAcyclic(graph({{}, {1}})));             // a self-loop
+  CHECK_FALSE(isAcyclic(graph({{1}, {2}, {1}, {0}})));  // a cycle below an acyclic part
 }
 
 namespace {

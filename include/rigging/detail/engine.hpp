@@ -13,6 +13,7 @@
 
 #include <rigging/backend_graph.hpp>
 #include <rigging/core_services.hpp>
+#include <rigging/detail/attributes.hpp>
 #include <rigging/detail/callable.hpp>
 #include <rigging/detail/factory_impl.hpp>
 #include <rigging/detail/flat_table.hpp>
@@ -293,21 +294,11 @@ class Engine {
     std::uint32_t contextDepCount = 0;
   };
 
-  /// A slice of an index array.
-  struct Indices {
-    const std::uint32_t* first;
-    const std::uint32_t* last;
-    [[nodiscard]] const std::uint32_t* begin() const noexcept { return first; }
-    [[nodiscard]] const std::uint32_t* end() const noexcept { return last; }
-  };
-
-  [[nodiscard]] Indices depsOf(const Factory& factory) const noexcept {
-    const std::uint32_t* first = depList_.data() + factory.deps;
-    return {first, first + factory.depCount};
+  [[nodiscard]] std::span<const std::uint32_t> depsOf(const Factory& factory) const noexcept {
+    return {depList_.data() + factory.deps, factory.depCount};
   }
-  [[nodiscard]] Indices contextDepsOf(const Factory& factory) const noexcept {
-    const std::uint32_t* first = depList_.data() + factory.deps + factory.depCount;
-    return {first, first + factory.contextDepCount};
+  [[nodiscard]] std::span<const std::uint32_t> contextDepsOf(const Factory& factory) const noexcept {
+    return {depList_.data() + factory.deps + factory.depCount, factory.contextDepCount};
   }
 
   /// A root service created for a feature loader, kept across the rebuild of the registry.
@@ -358,9 +349,8 @@ class Engine {
     ModuleRegistrationPoints env;
     std::shared_ptr<const InitImpl> init;
     InitDeps initDeps;
-    bool runnable = false;
-    bool abortOnFailure = true;  // backend.startup...onPluginModuleBootFailure  // its plugin is present and
-                                 // it registered properly
+    bool runnable = false;       // its plugin is present and it registered properly
+    bool abortOnFailure = true;  // backend.startup...onPluginModuleBootFailure
   };
 
   struct Plugin {
@@ -499,7 +489,8 @@ class Engine {
 
   // For messages and rare paths: the service of an id, or no_node.
   [[nodiscard]] std::uint32_t serviceIndex(std::string_view id) const {
-    const std::uint32_t* found = byKey_.find(internId(id));
+    const std::uint32_t key = findInternedId(id);
+    const std::uint32_t* found = key == no_id ? nullptr : byKey_.find(key);
     return found == nullptr ? no_node : *found;
   }
 
@@ -636,7 +627,7 @@ class Engine {
   }
 
   // Out of line, so that the cached path above stays a few instructions wherever it is inlined.
-  [[gnu::noinline]] std::uint32_t findOrAddService(const RefInfo& ref, std::vector<Problem>& problems) {
+  RIGGING_NOINLINE std::uint32_t findOrAddService(const RefInfo& ref, std::vector<Problem>& problems) {
     const auto [at, inserted] = byKey_.insert(ref.key, static_cast<std::uint32_t>(services_.size()));
     if (inserted) {
       services_.push_back(Service{&ref});
@@ -927,7 +918,7 @@ class Engine {
   void buildGraph() {
     const auto n = static_cast<std::uint32_t>(services_.size());
     edgeRanges_.resize(n);
-    std::vector<std::uint32_t> mark;  // only for services with many deps
+    std::vector<std::uint32_t> mark;  // mark[d] == s: d is already an edge of s; only for merged lists
     for (std::uint32_t s = 0; s < n; ++s) {
       const Service& service = services_[s];
       const std::uint32_t only = service.firstFactory;
@@ -941,20 +932,10 @@ class Engine {
         continue;
       }
       const auto first = static_cast<std::uint32_t>(depList_.size());
-      std::size_t total = 0;
-      for (auto f = service.firstFactory; f != no_node; f = factories_[f].next)
-        total += std::size_t{factories_[f].depCount} + std::size_t{factories_[f].contextDepCount};
-      for (auto f = service.firstDecorator; f != no_node; f = factories_[f].next)
-        total += factories_[f].depCount;
-      const bool many = total > 16;
-      if (many && mark.empty()) mark.assign(n, no_node);
+      if (mark.empty()) mark.assign(n, no_node);
       auto addEdge = [&](std::uint32_t to) {
-        if (many) {
-          if (mark[to] == s) return;
-          mark[to] = s;
-        } else if (std::find(depList_.begin() + first, depList_.end(), to) != depList_.end()) {
-          return;
-        }
+        if (mark[to] == s) return;
+        mark[to] = s;
         depList_.push_back(to);
       };
       for (auto f = service.firstFactory; f != no_node; f = factories_[f].next) {
@@ -976,12 +957,12 @@ class Engine {
 
   void markReachable(const std::vector<std::uint32_t>& from, std::vector<char>& seen) const {
     std::vector<std::uint32_t> todo(from);
+    const RangeGraph edges = serviceGraph();
     while (!todo.empty()) {
       const auto v = todo.back();
       todo.pop_back();
       if (seen[v]) continue;
       seen[v] = 1;
-      const RangeGraph edges = serviceGraph();
       for (const auto* e = edges.first(v); e != edges.last(v); ++e) todo.push_back(*e);
     }
   }
@@ -1111,8 +1092,8 @@ class Engine {
       if (service.source != FactorySource::none) continue;
       if (service.ref->multiton && service.firstDecorator == no_node) continue;  // no factory: an empty range
       std::vector<std::string> neededBy;
+      const RangeGraph edges = serviceGraph();
       for (std::uint32_t from = 0; from < services_.size(); ++from) {
-        const RangeGraph edges = serviceGraph();
         if (std::find(edges.first(from), edges.last(from), s) == edges.last(from)) continue;
         std::string who = "service " + quote(services_[from].ref->id);
         const auto users = pluginsUsing(from);
@@ -1271,8 +1252,8 @@ class Engine {
       const std::string base = "backend.startup.plugins." + plugin->id;
       plugin->abortOnFailure = read(base + ".onPluginBootFailure", pluginDefault);
       for (const auto m : plugin->moduleOrder) {
-        modules_[m].abortOnFailure = (read(
-            base + ".modules." + modules_[m].impl->moduleId + ".onPluginModuleBootFailure", moduleDefault));
+        modules_[m].abortOnFailure = read(
+            base + ".modules." + modules_[m].impl->moduleId + ".onPluginModuleBootFailure", moduleDefault);
       }
     }
     if (!problems.empty()) throw ValidationError(std::move(problems));
@@ -1512,7 +1493,7 @@ class Engine {
                               id, pluginId, std::move(chain));
   }
 
-  void gather(Indices deps, Plugin* plugin) {
+  void gather(std::span<const std::uint32_t> deps, Plugin* plugin) {
     args_.clear();
     for (const auto d : deps) args_.push_back(lookup(d, services_[d].isRoot() ? nullptr : plugin));
   }

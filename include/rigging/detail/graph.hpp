@@ -114,12 +114,6 @@ bool acyclic(const Graph& g, std::vector<std::uint32_t>& scratch) {
   return readyCount == n;
 }
 
-template <class Graph>
-bool acyclic(const Graph& g) {
-  std::vector<std::uint32_t> scratch;
-  return acyclic(g, scratch);
-}
-
 /// The shortest cycle from `start` back to itself that stays inside start's component; the path begins and
 /// ends with `start`. Empty if there is none.
 template <class Graph>

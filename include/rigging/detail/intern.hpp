@@ -12,14 +12,32 @@
 
 namespace rigging::detail {
 
+struct InternTable {
+  std::mutex mutex;
+  std::unordered_map<std::string, std::uint32_t> numbers;
+};
+
+inline InternTable& internTable() {
+  static InternTable table;
+  return table;
+}
+
 /// The same number for the same id, from any thread; numbers are dense, from 0.
 inline std::uint32_t internId(std::string_view id) {
-  static std::mutex mutex;
-  static std::unordered_map<std::string, std::uint32_t> numbers;
-  const std::lock_guard lock(mutex);
+  InternTable& table = internTable();
+  const std::lock_guard lock(table.mutex);
   const auto [at, inserted] =
-      numbers.try_emplace(std::string(id), static_cast<std::uint32_t>(numbers.size()));
+      table.numbers.try_emplace(std::string(id), static_cast<std::uint32_t>(table.numbers.size()));
   return at->second;
+}
+
+/// The number of an id some ref already has, or no_id: for looking ids up without giving out new numbers.
+inline constexpr std::uint32_t no_id = ~std::uint32_t{0};
+inline std::uint32_t findInternedId(std::string_view id) {
+  InternTable& table = internTable();
+  const std::lock_guard lock(table.mutex);
+  const auto found = table.numbers.find(std::string(id));
+  return found == table.numbers.end() ? no_id : found->second;
 }
 
 }  // namespace rigging::detail
