@@ -31,6 +31,8 @@ class DepsBase {
   /// The run-time description of every ref, in order.
   [[nodiscard]] RefList infos() const { return infos_; }
   [[nodiscard]] const RefList& infoList() const noexcept { return infos_; }
+  /// Hands the list over (an init keeps the list of the deps(...) it is given, not a copy).
+  [[nodiscard]] RefList takeInfoList() && noexcept { return std::move(infos_); }
 
  protected:
   DepsBase() = default;
@@ -86,6 +88,7 @@ class Deps<> {
     static const detail::RefList none;
     return none;
   }
+  [[nodiscard]] detail::RefList takeInfoList() && noexcept { return {}; }
 };
 
 /// Lists dependencies: `deps(coreServices::logger, fooRef)`.

@@ -6,8 +6,10 @@
 #include <rigging/backend_feature.hpp>
 #include <rigging/deps.hpp>
 #include <rigging/detail/id.hpp>
+#include <rigging/detail/intern.hpp>
 #include <rigging/plugin.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -23,8 +25,8 @@ class ModuleRegistrationPoints : public detail::RegistrationPoints {
   /// Registers the module's init: `fn` receives the deps (services and extension points of its plugin, or of
   /// sibling modules) as references, in order.
   template <class... Refs, class Fn>
-  void registerInit(const Deps<Refs...>& initDeps, Fn fn) {
-    addInit(detail::makeInit(initDeps, std::move(fn)));
+  void registerInit(Deps<Refs...> initDeps, Fn fn) {
+    addInit(detail::makeInit(std::move(initDeps), std::move(fn)));
   }
 };
 
@@ -33,9 +35,10 @@ class ModuleImpl {
  public:
   ModuleImpl(std::string_view plugin, std::string_view module,
              std::function<void(ModuleRegistrationPoints&)> reg)
-      : pluginId(plugin), moduleId(module), registerFn(std::move(reg)) {}
+      : pluginId(plugin), moduleId(module), pluginKey(internId(plugin)), registerFn(std::move(reg)) {}
   std::string pluginId;
   std::string moduleId;
+  std::uint32_t pluginKey;  // internId(pluginId)
   std::function<void(ModuleRegistrationPoints&)> registerFn;
 };
 

@@ -8,11 +8,14 @@
 #include <rigging/deps.hpp>
 #include <rigging/detail/factory_impl.hpp>
 #include <rigging/detail/id.hpp>
+#include <rigging/detail/intern.hpp>
 #include <rigging/detail/invoke.hpp>
 #include <rigging/errors.hpp>
 #include <rigging/extension_point.hpp>
 
 #include <concepts>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,17 +44,18 @@ struct InitThunk<Fn, Deps<Refs...>, std::index_sequence<I...>> {
 };
 
 template <class... Refs, class Fn>
-std::shared_ptr<const InitImpl> makeInit(const Deps<Refs...>& initDeps, Fn fn) {
-  if constexpr (!invocable_with_deps<Fn, Deps<Refs...>>::value) {
+InitImpl::Ptr makeInit(Deps<Refs...>&& initDeps, Fn&& fn) {
+  using F = std::remove_cvref_t<Fn>;
+  if constexpr (!invocable_with_deps<F, Deps<Refs...>>::value) {
     static_assert(
-        invocable_with_deps<Fn, Deps<Refs...>>::value,
+        invocable_with_deps<F, Deps<Refs...>>::value,
         "rigging: the init callable does not accept its deps; it must take one reference per ref of "
         "deps(...), in the same order (a ServiceRange<T> for a multiton ref)");
     return nullptr;
   } else {
-    return makeInitImpl(initDeps.infoList(),
-                        &InitThunk<Fn, Deps<Refs...>, std::index_sequence_for<Refs...>>::run,
-                        boxCallable(std::move(fn)));
+    return InitImpl::make(std::move(initDeps).takeInfoList(),
+                          &InitThunk<F, Deps<Refs...>, std::index_sequence_for<Refs...>>::run,
+                          std::forward<Fn>(fn));
   }
 }
 
@@ -108,8 +112,9 @@ class RegistrationPoints {
                                 }});
   }
 
-  /// For the engine.
-  [[nodiscard]] const std::vector<std::shared_ptr<const InitImpl>>& inits() const noexcept { return inits_; }
+  /// For the engine: the first init registered (null: none), and how many were.
+  [[nodiscard]] const InitImpl* init() const noexcept { return init_.get(); }
+  [[nodiscard]] std::size_t initCount() const noexcept { return initCount_; }
   [[nodiscard]] const std::vector<ExtensionPointRegistration>& extensionPoints() const noexcept {
     return extensionPoints_;
   }
@@ -119,9 +124,10 @@ class RegistrationPoints {
  protected:
   RegistrationPoints() = default;
 
-  void addInit(std::shared_ptr<const InitImpl> init) {
+  void addInit(InitImpl::Ptr init) {
     checkOpen("registerInit");
-    inits_.push_back(std::move(init));
+    if (!init_) init_ = std::move(init);  // more than one is an error the engine reports
+    ++initCount_;
   }
 
  private:
@@ -145,7 +151,8 @@ class RegistrationPoints {
     }
   }
 
-  std::vector<std::shared_ptr<const InitImpl>> inits_;
+  InitImpl::Ptr init_;
+  std::size_t initCount_ = 0;
   std::vector<ExtensionPointRegistration> extensionPoints_;
   bool closed_ = false;
 };
@@ -158,14 +165,14 @@ class PluginRegistrationPoints : public detail::RegistrationPoints {
   /// Registers the plugin's init: `fn` receives the deps as references, in order, after every module of the
   /// plugin has initialized. A plugin's init may depend on services, not on extension points.
   template <class... Refs, class Fn>
-  void registerInit(const Deps<Refs...>& initDeps, Fn fn) {
+  void registerInit(Deps<Refs...> initDeps, Fn fn) {
     if constexpr (detail::has_extension_point<Deps<Refs...>>::value) {
       static_assert(
           !detail::has_extension_point<Deps<Refs...>>::value,
           "rigging: a plugin's init cannot depend on an extension point; extension points are how "
           "modules extend a plugin, so the plugin keeps its own implementation and reads it directly");
     } else {
-      addInit(detail::makeInit(initDeps, std::move(fn)));
+      addInit(detail::makeInit(std::move(initDeps), std::move(fn)));
     }
   }
 };
@@ -174,8 +181,9 @@ namespace detail {
 class PluginImpl {
  public:
   PluginImpl(std::string_view pluginId, std::function<void(PluginRegistrationPoints&)> reg)
-      : id(pluginId), registerFn(std::move(reg)) {}
+      : id(pluginId), key(internId(pluginId)), registerFn(std::move(reg)) {}
   std::string id;
+  std::uint32_t key;  // internId(id): a backend finds plugins by number
   std::function<void(PluginRegistrationPoints&)> registerFn;
 };
 

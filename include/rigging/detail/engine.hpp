@@ -18,6 +18,7 @@
 #include <rigging/detail/factory_impl.hpp>
 #include <rigging/detail/flat_table.hpp>
 #include <rigging/detail/graph.hpp>
+#include <rigging/detail/intern.hpp>
 #include <rigging/detail/startup_report.hpp>
 #include <rigging/errors.hpp>
 #include <rigging/feature_loader.hpp>
@@ -86,7 +87,10 @@ class Engine {
       : backendDefaults_(std::move(backendDefaults)) {}
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
-  ~Engine() { stop(); }
+  ~Engine() {
+    stop();
+    for (Plugin* plugin : plugins_) plugin->~Plugin();  // their bytes go with arena_
+  }
 
   /// Keeps a feature, sorted by kind; nothing is checked here: start() reports every problem at once.
   void add(const BackendFeature& feature) {
@@ -249,7 +253,11 @@ class Engine {
         return existing;
     }
     const std::lock_guard lock(resolveMutex_);
-    Plugin* plugin = service.isRoot() ? nullptr : &pluginState(pluginId);
+    Plugin* plugin = nullptr;
+    if (!service.isRoot()) {
+      const std::uint32_t key = findInternedId(pluginId);
+      plugin = &pluginState(key == no_id ? internId(pluginId) : key, pluginId);
+    }
     return ensure(s, plugin);
   }
 
@@ -322,7 +330,7 @@ class Engine {
     [[nodiscard]] std::string_view getId() const noexcept override { return id_; }
 
    private:
-    std::string id_;
+    std::string_view id_;
   };
 
   /// One dependency of an init: a service, or an extension point registration.
@@ -342,25 +350,28 @@ class Engine {
   }
 
   struct Module {
-    Module(std::shared_ptr<const ModuleImpl> moduleImpl, std::uint32_t pluginIndex)
-        : impl(std::move(moduleImpl)), plugin(pluginIndex) {}
-    std::shared_ptr<const ModuleImpl> impl;
-    std::uint32_t plugin;  // into plugins_
+    Module(const ModuleImpl* moduleImpl, std::uint32_t pluginIndex) : impl(moduleImpl), plugin(pluginIndex) {}
+    const ModuleImpl* impl;  // owned by moduleImpls_
+    std::uint32_t plugin;    // into plugins_
     ModuleRegistrationPoints env;
-    std::shared_ptr<const InitImpl> init;
+    const InitImpl* init = nullptr;  // owned by env
     InitDeps initDeps;
     bool runnable = false;       // its plugin is present and it registered properly
     bool abortOnFailure = true;  // backend.startup...onPluginModuleBootFailure
   };
 
+  // Made in arena_ (plugin-scoped services keep references to its metadata), destroyed by ~Engine.
   struct Plugin {
-    Plugin(std::string_view pluginId, std::uint32_t number)
-        : id(pluginId), metadata(pluginId), index(number) {}
+    Plugin(std::string_view pluginId, std::uint32_t number) : id(pluginId), metadata(id), index(number) {}
+    Plugin(const Plugin&) = delete;
+    Plugin& operator=(const Plugin&) = delete;
+    ~Plugin() = default;
     std::string id;
-    Metadata metadata;
-    std::shared_ptr<const PluginImpl> impl;  // null for a plugin id known only from modules or tools
+    Metadata metadata;                 // its id is a view of `id`
+    const PluginImpl* impl = nullptr;  // owned by pluginImpls_; null for a plugin id known only from modules
+                                       // or tools
     PluginRegistrationPoints env;
-    std::shared_ptr<const InitImpl> init;
+    const InitImpl* init = nullptr;  // owned by env
     InitDeps initDeps;
     std::vector<std::uint32_t> modules;      // into modules_, in the order added
     std::vector<std::uint32_t> moduleOrder;  // the order they run in
@@ -498,9 +509,10 @@ class Engine {
 
   void registerPluginsAndModules(std::vector<Problem>& problems) {
     pluginIndex_.reserve(pluginImpls_.size() + moduleImpls_.size());  // no rehash while plugins are added
+    plugins_.reserve(pluginImpls_.size() + moduleImpls_.size());
     for (const auto& impl : pluginImpls_) {
-      if (const auto found = pluginIndex_.find(impl->id); found != pluginIndex_.end()) {
-        if (plugins_[found->second]->impl) {
+      if (const std::uint32_t* found = pluginIndex_.find(impl->key); found != nullptr) {
+        if (plugins_[*found]->impl) {
           if (std::none_of(problems.begin(), problems.end(), [&](const Problem& p) {
                 return p.kind == Problem::Kind::duplicate_plugin && p.ids.front() == impl->id;
               })) {
@@ -514,20 +526,20 @@ class Engine {
           continue;
         }
       }
-      Plugin& plugin = pluginState(impl->id);
-      plugin.impl = impl;
+      Plugin& plugin = pluginState(impl->key, impl->id);
+      plugin.impl = impl.get();
       const bool registered = runRegister([&impl] { return "Plugin " + quote(impl->id); }, {impl->id},
                                           impl->registerFn, plugin.env, problems);
-      if (const auto& inits = plugin.env.inits(); inits.size() == 1) {
-        plugin.init = inits.front();
+      if (const auto inits = plugin.env.initCount(); inits == 1) {
+        plugin.init = plugin.env.init();
       } else if (registered) {
         problems.push_back(
             Problem{Problem::Kind::invalid_registration,
                     {impl->id},
                     {},
                     "Plugin " + quote(impl->id) +
-                        (inits.empty() ? " registered no init; call env.registerInit(deps(...), fn) once"
-                                       : " registered more than one init; call env.registerInit once")});
+                        (inits == 0 ? " registered no init; call env.registerInit(deps(...), fn) once"
+                                    : " registered more than one init; call env.registerInit once")});
       }
       for (const auto& ep : plugin.env.extensionPoints()) {
         addExtensionPoint(ep, plugin.index, no_node, problems);
@@ -535,7 +547,7 @@ class Engine {
     }
     modules_.reserve(moduleImpls_.size());  // registration points must not move once registered
     for (const auto& impl : moduleImpls_) {
-      Plugin& plugin = pluginState(impl->pluginId);
+      Plugin& plugin = pluginState(impl->pluginKey, impl->pluginId);
       const bool duplicate = std::any_of(plugin.modules.begin(), plugin.modules.end(), [&](std::uint32_t m) {
         return modules_[m].impl->moduleId == impl->moduleId;
       });
@@ -549,7 +561,7 @@ class Engine {
         continue;
       }
       const auto m = static_cast<std::uint32_t>(modules_.size());
-      modules_.emplace_back(impl, plugin.index);
+      modules_.emplace_back(impl.get(), plugin.index);
       plugin.modules.push_back(m);
       Module& module = modules_.back();
       auto who = [&impl] {
@@ -557,16 +569,16 @@ class Engine {
       };
       const bool registered =
           runRegister(who, {impl->pluginId, impl->moduleId}, impl->registerFn, module.env, problems);
-      if (const auto& inits = module.env.inits(); inits.size() == 1) {
-        module.init = inits.front();
+      if (const auto inits = module.env.initCount(); inits == 1) {
+        module.init = module.env.init();
         module.runnable = registered;
       } else if (registered) {
         problems.push_back(
             Problem{Problem::Kind::invalid_registration,
                     {impl->pluginId, impl->moduleId},
                     {},
-                    who() + (inits.empty() ? " registered no init; call env.registerInit(deps(...), fn) once"
-                                           : " registered more than one init; call env.registerInit once")});
+                    who() + (inits == 0 ? " registered no init; call env.registerInit(deps(...), fn) once"
+                                        : " registered more than one init; call env.registerInit once")});
       }
       for (const auto& ep : module.env.extensionPoints()) {
         addExtensionPoint(ep, plugin.index, m, problems);
@@ -1394,11 +1406,15 @@ class Engine {
     }
   }
 
-  Plugin& pluginState(std::string_view pluginId) {
-    const auto found = pluginIndex_.find(pluginId);
-    if (found != pluginIndex_.end()) return *plugins_[found->second];
-    plugins_.push_back(std::make_unique<Plugin>(pluginId, static_cast<std::uint32_t>(plugins_.size())));
-    pluginIndex_.try_emplace(std::string(pluginId), static_cast<std::uint32_t>(plugins_.size() - 1));
+  // `key` is internId(pluginId).
+  Plugin& pluginState(std::uint32_t key, std::string_view pluginId) {
+    if (const std::uint32_t* found = pluginIndex_.find(key)) return *plugins_[*found];
+    const auto index = static_cast<std::uint32_t>(plugins_.size());
+    plugins_.reserve(plugins_.size() + 1);
+    pluginIndex_.reserve(plugins_.size() + 1);
+    void* memory = arena_.allocate(sizeof(Plugin), alignof(Plugin));
+    plugins_.push_back(::new (memory) Plugin(pluginId, index));
+    pluginIndex_.insert(key, index);
     return *plugins_.back();
   }
 
@@ -1606,12 +1622,8 @@ class Engine {
   FlatTable<std::uint64_t, void*> pluginInstances_;  // instanceKey(plugin, service) -> instance
   FlatTable<std::uint32_t, void*> contexts_;         // factory -> its root context, once created
 
-  std::vector<std::unique_ptr<Plugin>> plugins_;
-  struct IdHash {
-    using is_transparent = void;  // look plugin ids up by string_view, without a std::string
-    std::size_t operator()(std::string_view id) const noexcept { return std::hash<std::string_view>{}(id); }
-  };
-  std::unordered_map<std::string, std::uint32_t, IdHash, std::equal_to<>> pluginIndex_;
+  std::vector<Plugin*> plugins_;                         // in arena_
+  FlatTable<std::uint32_t, std::uint32_t> pluginIndex_;  // internId(plugin id) -> into plugins_
   std::vector<Module> modules_;
   FlatTable<std::uint32_t, ExtensionPointOwner> extensionPoints_;  // RefInfo::key of the extension point
 

@@ -13,9 +13,12 @@
 #include <rigging/detail/invoke.hpp>
 #include <rigging/service_ref.hpp>
 
+#include <cstddef>
 #include <memory>
 #include <memory_resource>
+#include <new>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -99,32 +102,79 @@ RIGGING_NOINLINE inline std::shared_ptr<const FactoryImpl> makeFactoryImpl(const
   return std::make_shared<const FactoryImpl>(parts, std::move(fn), std::move(contextFn));
 }
 
-/// A plugin's (or module's) init with its types erased.
+/// A plugin's (or module's) init with its types erased, in one heap block: the deps, the thunk and, after
+/// them, the callable itself. Made at every start by a register callback, so it costs one allocation, not
+/// one for the init, one for its callable and one for a copy of its deps. Owned by the registration points.
 class InitImpl {
  public:
-  /// Calls the init's callable: `fn` is its box's object, `deps` as for run().
+  /// Calls the init's callable: `fn` is the callable, `deps` as for run().
   using RunFn = void (*)(const void* fn, void* const* deps);
 
-  InitImpl(const RefList& initDeps, RunFn runFn, CallableOwner fn)
-      : deps_(initDeps), run_(runFn), fn_(std::move(fn)) {}
+  struct Deleter {
+    void operator()(InitImpl* init) const noexcept { destroy(init); }
+  };
+  using Ptr = std::unique_ptr<InitImpl, Deleter>;
+
   InitImpl(const InitImpl&) = delete;
   InitImpl& operator=(const InitImpl&) = delete;
-  ~InitImpl() = default;
 
   [[nodiscard]] const RefList& deps() const noexcept { return deps_; }
-  void run(void* const* deps) const { run_(fn_.get(), deps); }
+  /// `deps` point to the instances of deps(), in order.
+  void run(void* const* deps) const { run_(fn_, deps); }
+
+  /// Makes an init that owns `deps` and a copy of `fn`.
+  template <class Fn>
+  static Ptr make(RefList&& deps, RunFn runFn, Fn&& fn) {
+    using F = std::remove_cvref_t<Fn>;
+    if constexpr (stateless_v<F>) {
+      Ptr init = allocate(std::move(deps), runFn, 0);
+      init->fn_ = &stateless_instance<F>;
+      return init;
+    } else if constexpr (alignof(F) <= callable_offset) {
+      Ptr init = allocate(std::move(deps), runFn, sizeof(F));
+      void* storage = init->callableStorage();
+      init->fn_ = ::new (storage) F(std::forward<Fn>(fn));  // if this throws, `init` frees the block
+      init->destroy_ = &destroyInPlace<F>;
+      return init;
+    } else {  // over-aligned: a box of its own
+      Ptr init = allocate(std::move(deps), runFn, 0);
+      const CallableBox box = boxCallable(std::forward<Fn>(fn));
+      init->fn_ = box.object;
+      init->destroy_ = box.destroy;
+      return init;
+    }
+  }
 
  private:
+  // Where the callable starts: after the InitImpl, aligned as operator new aligns.
+  static constexpr std::size_t callable_offset = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
+  static constexpr std::size_t header_size =
+      (sizeof(RefList) + 3 * sizeof(void*) + callable_offset - 1) / callable_offset * callable_offset;
+
+  InitImpl(RefList&& initDeps, RunFn runFn) noexcept : deps_(std::move(initDeps)), run_(runFn) {}
+  ~InitImpl() = default;
+
+  [[nodiscard]] void* callableStorage() noexcept {
+    return reinterpret_cast<unsigned char*>(this) + header_size;
+  }
+
+  // The same code for every init: the block, and the init at its start.
+  RIGGING_NOINLINE static Ptr allocate(RefList&& initDeps, RunFn runFn, std::size_t callableSize) {
+    static_assert(sizeof(InitImpl) <= header_size);
+    void* block = ::operator new(header_size + callableSize);
+    return Ptr(::new (block) InitImpl(std::move(initDeps), runFn));
+  }
+
+  RIGGING_NOINLINE static void destroy(InitImpl* init) noexcept {
+    if (init->destroy_ != nullptr) init->destroy_(const_cast<void*>(init->fn_));
+    init->~InitImpl();
+    ::operator delete(static_cast<void*>(init));
+  }
+
   RefList deps_;
   RunFn run_;
-  CallableOwner fn_;
+  const void* fn_ = nullptr;
+  void (*destroy_)(void*) noexcept = nullptr;  // null: nothing to destroy (a stateless callable)
 };
-
-/// Makes an InitImpl: the same code for every init.
-RIGGING_NOINLINE inline std::shared_ptr<const InitImpl> makeInitImpl(const RefList& deps,
-                                                                     InitImpl::RunFn runFn, CallableBox fn) {
-  CallableOwner owner(fn);
-  return std::make_shared<const InitImpl>(deps, runFn, std::move(owner));
-}
 
 }  // namespace rigging::detail

@@ -156,7 +156,7 @@ inline std::vector<BackendModule> extensionPointModules(const std::vector<Backen
     } catch (...) {
       continue;  // the backend reports it when it registers the module
     }
-    for (const auto& init : env.inits()) {
+    if (const detail::InitImpl* init = env.init()) {
       for (const auto& dep : init->deps()) {
         for (std::size_t i = 0; i < points.size(); ++i) {
           if (bound[i] || !dep->extensionPoint || dep->id != points[i].id()) continue;
