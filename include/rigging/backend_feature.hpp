@@ -35,6 +35,12 @@ class BackendFeature {
   [[nodiscard]] std::shared_ptr<const detail::LoaderImpl> loader() const noexcept {
     return as<detail::LoaderImpl>(Kind::loader);
   }
+  /// For the engine: the implementation whatever its kind (a copy keeps it alive), and a factory's address
+  /// without a copy (null for other kinds).
+  [[nodiscard]] const std::shared_ptr<const void>& owner() const noexcept { return impl_; }
+  [[nodiscard]] const detail::FactoryImpl* factoryPointer() const noexcept {
+    return kind_ == Kind::service_factory ? static_cast<const detail::FactoryImpl*>(impl_.get()) : nullptr;
+  }
 
  protected:
   explicit BackendFeature(std::shared_ptr<const detail::FactoryImpl> impl) noexcept

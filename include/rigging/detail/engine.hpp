@@ -186,7 +186,7 @@ class Engine {
       }
     };
     for (const auto& plugin : plugins_) {
-      for (const auto m : plugin->modules) {
+      for (const auto m : modulesOf(*plugin)) {
         const Module& module = modules_[m];
         GraphModule node{plugin->id, module.impl->moduleId, {}, {}, module.runnable};
         split(initDepsOf(module.initDeps), node.services, &node.extensionPoints);
@@ -195,7 +195,7 @@ class Engine {
       if (!plugin->impl) continue;
       GraphPlugin node{plugin->id, {}, {}};
       split(initDepsOf(plugin->initDeps), node.services, nullptr);
-      for (const auto m : plugin->moduleOrder) node.modules.push_back(modules_[m].impl->moduleId);
+      for (const auto m : moduleOrderOf(*plugin)) node.modules.push_back(modules_[m].impl->moduleId);
       graph.plugins.push_back(std::move(node));
     }
     for (const auto& plugin : plugins_) {
@@ -204,7 +204,7 @@ class Engine {
           graph.extensionPoints.push_back({ep.ref->id, plugin->id, moduleId});
       };
       add(plugin->env, {});
-      for (const auto m : plugin->modules) add(modules_[m].env, modules_[m].impl->moduleId);
+      for (const auto m : modulesOf(*plugin)) add(modules_[m].env, modules_[m].impl->moduleId);
     }
     return graph;
   }
@@ -274,10 +274,10 @@ class Engine {
 
   // The registry is flat: services and factories in two arrays, each service's factories (and decorators) a
   // list threaded through the factory array, every factory's deps a slice of one index array. Refs and
-  // factories are held by raw pointer: the factory records (then ownedFactories_), the plugins' inits and the
-  // loaders own them for the engine's life. Nothing here is allocated per service.
+  // factories are held by raw pointer: ownedFactories_, the plugins' inits and the loaders own them for the
+  // engine's life. Nothing here is allocated per service.
   struct FactoryRecord {
-    std::shared_ptr<const FactoryImpl> impl;
+    const FactoryImpl* impl;  // owned by ownedFactories_
     FactorySource source;
     std::uint32_t loader;  // 1-based number of the loader that provided it
   };
@@ -356,8 +356,9 @@ class Engine {
     ModuleRegistrationPoints env;
     const InitImpl* init = nullptr;  // owned by env
     InitDeps initDeps;
-    bool runnable = false;       // its plugin is present and it registered properly
-    bool abortOnFailure = true;  // backend.startup...onPluginModuleBootFailure
+    std::uint32_t next = no_node;  // the plugin's next module, in the order added
+    bool runnable = false;         // its plugin is present and it registered properly
+    bool abortOnFailure = true;    // backend.startup...onPluginModuleBootFailure
   };
 
   // Made in arena_ (plugin-scoped services keep references to its metadata), destroyed by ~Engine.
@@ -373,9 +374,10 @@ class Engine {
     PluginRegistrationPoints env;
     const InitImpl* init = nullptr;  // owned by env
     InitDeps initDeps;
-    std::vector<std::uint32_t> modules;      // into modules_, in the order added
-    std::vector<std::uint32_t> moduleOrder;  // the order they run in
-    std::uint32_t index;                     // into plugins_
+    std::uint32_t firstModule = no_node;  // into modules_, linked by Module::next: modulesOf()
+    std::uint32_t lastModule = no_node;
+    InitDeps order;       // a slice of moduleOrder_: the runnable modules in the order they run
+    std::uint32_t index;  // into plugins_
     bool abortOnFailure = true;
   };
 
@@ -384,6 +386,41 @@ class Engine {
     std::uint32_t module = no_node;  // no_node when the plugin registered it
     const ExtensionPointRegistration* registration = nullptr;
   };
+
+  // The modules of a plugin in the order added (indices into modules_), for range-for.
+  class ModuleList {
+   public:
+    class iterator {
+     public:
+      iterator(const std::vector<Module>* modules, std::uint32_t at) noexcept : modules_(modules), at_(at) {}
+      std::uint32_t operator*() const noexcept { return at_; }
+      iterator& operator++() noexcept {
+        at_ = (*modules_)[at_].next;
+        return *this;
+      }
+      bool operator!=(const iterator& other) const noexcept { return at_ != other.at_; }
+
+     private:
+      const std::vector<Module>* modules_;
+      std::uint32_t at_;
+    };
+    ModuleList(const std::vector<Module>& modules, std::uint32_t first) noexcept
+        : modules_(&modules), first_(first) {}
+    [[nodiscard]] iterator begin() const noexcept { return {modules_, first_}; }
+    [[nodiscard]] iterator end() const noexcept { return {modules_, no_node}; }
+    [[nodiscard]] bool empty() const noexcept { return first_ == no_node; }
+
+   private:
+    const std::vector<Module>* modules_;
+    std::uint32_t first_;
+  };
+
+  [[nodiscard]] ModuleList modulesOf(const Plugin& plugin) const noexcept {
+    return {modules_, plugin.firstModule};
+  }
+  [[nodiscard]] std::span<const std::uint32_t> moduleOrderOf(const Plugin& plugin) const noexcept {
+    return {moduleOrder_.data() + plugin.order.first, plugin.order.count};
+  }
 
   // A problem seen while running loaders may be seen again when the whole graph is validated.
   static std::vector<Problem> withoutRepeats(std::vector<Problem> problems) {
@@ -402,7 +439,8 @@ class Engine {
   void apply(const BackendFeature& feature, FactorySource source, std::uint32_t loader) {
     switch (feature.kind()) {
       case BackendFeature::Kind::service_factory:
-        factoryRecords_.push_back({feature.factory(), source, loader});
+        ownedFactories_.push_back(feature.owner());  // first: a record never points at what nothing owns
+        factoryRecords_.push_back({feature.factoryPointer(), source, loader});
         break;
       case BackendFeature::Kind::plugin:
         pluginImpls_.push_back(feature.plugin());
@@ -416,12 +454,10 @@ class Engine {
     }
   }
 
-  // What only building the registry needs: the list tails, and the records' source and loader fields. The
-  // factories themselves stay owned (factories_ points at them), 16 bytes each instead of 24.
+  // What only building the registry needs: the list tails, and the records. The factories stay owned by
+  // ownedFactories_ (factories_ points at them).
   void releaseBuildState() {
     std::vector<Tails>().swap(tails_);
-    ownedFactories_.reserve(factoryRecords_.size());
-    for (auto& record : factoryRecords_) ownedFactories_.push_back(std::move(record.impl));
     std::vector<FactoryRecord>().swap(factoryRecords_);
   }
 
@@ -548,9 +584,9 @@ class Engine {
     modules_.reserve(moduleImpls_.size());  // registration points must not move once registered
     for (const auto& impl : moduleImpls_) {
       Plugin& plugin = pluginState(impl->pluginKey, impl->pluginId);
-      const bool duplicate = std::any_of(plugin.modules.begin(), plugin.modules.end(), [&](std::uint32_t m) {
-        return modules_[m].impl->moduleId == impl->moduleId;
-      });
+      bool duplicate = false;
+      for (const auto m : modulesOf(plugin))
+        duplicate = duplicate || modules_[m].impl->moduleId == impl->moduleId;
       if (duplicate) {
         problems.push_back(Problem{Problem::Kind::duplicate_module,
                                    {impl->pluginId, impl->moduleId},
@@ -562,7 +598,12 @@ class Engine {
       }
       const auto m = static_cast<std::uint32_t>(modules_.size());
       modules_.emplace_back(impl.get(), plugin.index);
-      plugin.modules.push_back(m);
+      if (plugin.lastModule == no_node) {
+        plugin.firstModule = m;
+      } else {
+        modules_[plugin.lastModule].next = m;
+      }
+      plugin.lastModule = m;
       Module& module = modules_.back();
       auto who = [&impl] {
         return "Module " + quote(impl->moduleId) + " for plugin " + quote(impl->pluginId);
@@ -590,7 +631,7 @@ class Engine {
     for (const auto& plugin : plugins_) {
       if (!plugin->impl) continue;
       InstalledPlugin installed{plugin->id, {}};
-      for (const auto m : plugin->modules) installed.modules.push_back(modules_[m].impl->moduleId);
+      for (const auto m : modulesOf(*plugin)) installed.modules.push_back(modules_[m].impl->moduleId);
       instanceMetadata_.plugins.push_back(std::move(installed));
     }
   }
@@ -982,15 +1023,19 @@ class Engine {
   // Modules run consumers first: a module that registers an extension point waits for every sibling module
   // that uses it. Ties keep the order added.
   void orderModules(std::vector<Problem>& problems) {
+    moduleOrder_.clear();
+    moduleOrder_.reserve(modules_.size());
     for (std::uint32_t p = 0; p < plugins_.size(); ++p) {
       Plugin& plugin = *plugins_[p];
-      std::vector<std::uint32_t> runnable;
-      for (const auto m : plugin.modules) {
-        if (modules_[m].runnable) runnable.push_back(m);
+      // The runnable modules in the order added; most plugins have no module that waits for a sibling, and
+      // this is the order they run in.
+      plugin.order.first = static_cast<std::uint32_t>(moduleOrder_.size());
+      for (const auto m : modulesOf(plugin)) {
+        if (modules_[m].runnable) moduleOrder_.push_back(m);
       }
-      const auto count = static_cast<std::uint32_t>(runnable.size());
-      // Most plugins have no module that waits for a sibling: they run in the order added.
-      const bool independent = std::none_of(runnable.begin(), runnable.end(), [&](std::uint32_t m) {
+      plugin.order.count = static_cast<std::uint32_t>(moduleOrder_.size()) - plugin.order.first;
+      const auto slice = moduleOrderOf(plugin);
+      const bool independent = std::none_of(slice.begin(), slice.end(), [&](std::uint32_t m) {
         const auto deps = initDepsOf(modules_[m].initDeps);
         return std::any_of(deps.begin(), deps.end(), [&](const InitDep& dep) {
           if (dep.extensionPoint == nullptr) return false;
@@ -998,10 +1043,9 @@ class Engine {
           return owner != no_node && owner != m;
         });
       });
-      if (independent) {
-        plugin.moduleOrder = std::move(runnable);
-        continue;
-      }
+      if (independent) continue;
+      const std::vector<std::uint32_t> runnable(slice.begin(), slice.end());
+      const auto count = static_cast<std::uint32_t>(runnable.size());
       auto local = [&](std::uint32_t m) {
         return static_cast<std::uint32_t>(std::find(runnable.begin(), runnable.end(), m) - runnable.begin());
       };
@@ -1044,19 +1088,21 @@ class Engine {
                         joinQuoted(ids, " -> ") +
                         " (each uses an extension point the next registers); break the cycle"});
       }
-      if (cyclic) continue;
+      if (cyclic) {
+        plugin.order.count = 0;  // nothing runs: validation fails
+        continue;
+      }
       // Kahn's algorithm on registrar-waits-for-consumers, picking the earliest-added ready module.
       std::vector<std::uint32_t> waitingFor(count, 0);
       for (std::uint32_t i = 0; i < count; ++i) {
         for (const auto* e = uses.first(i); e != uses.last(i); ++e) ++waitingFor[*e];
       }
       std::vector<char> done(count, 0);
-      plugin.moduleOrder.clear();
       for (std::uint32_t step = 0; step < count; ++step) {
         std::uint32_t next = 0;
         while (done[next] || waitingFor[next] != 0) ++next;
         done[next] = 1;
-        plugin.moduleOrder.push_back(runnable[next]);
+        moduleOrder_[plugin.order.first + step] = runnable[next];
         for (const auto* e = uses.first(next); e != uses.last(next); ++e) --waitingFor[*e];
       }
     }
@@ -1118,7 +1164,7 @@ class Engine {
       };
       for (const auto& plugin : plugins_) {
         if (!plugin->impl) continue;
-        for (const auto m : plugin->modules) {
+        for (const auto m : modulesOf(*plugin)) {
           if (modules_[m].runnable && needs(modules_[m].initDeps)) {
             neededBy.push_back(ownerName(plugin->index, m));
           }
@@ -1157,7 +1203,7 @@ class Engine {
         }
       };
       collect(plugin->initDeps);
-      for (const auto m : plugin->modules) {
+      for (const auto m : modulesOf(*plugin)) {
         if (modules_[m].runnable) collect(modules_[m].initDeps);
       }
       std::vector<char> seen(services_.size(), 0);
@@ -1258,12 +1304,12 @@ class Engine {
     for (auto& plugin : plugins_) {
       if (!perPlugin) {
         plugin->abortOnFailure = pluginDefault;
-        for (const auto m : plugin->moduleOrder) modules_[m].abortOnFailure = moduleDefault;
+        for (const auto m : moduleOrderOf(*plugin)) modules_[m].abortOnFailure = moduleDefault;
         continue;
       }
       const std::string base = "backend.startup.plugins." + plugin->id;
       plugin->abortOnFailure = read(base + ".onPluginBootFailure", pluginDefault);
-      for (const auto m : plugin->moduleOrder) {
+      for (const auto m : moduleOrderOf(*plugin)) {
         modules_[m].abortOnFailure = read(
             base + ".modules." + modules_[m].impl->moduleId + ".onPluginModuleBootFailure", moduleDefault);
       }
@@ -1293,6 +1339,15 @@ class Engine {
       if (!service.isRoot() && service.source != FactorySource::builtin && eager(service))
         eagerServices.push_back(s);
     }
+    // Sized for the plugin-scoped services the inits name directly, and as many again for their deps.
+    std::size_t direct = 0;
+    for (const Plugin* plugin : plugins_) {
+      if (!plugin->impl) continue;
+      direct += eagerServices.size() + pluginScopedCount(plugin->initDeps);
+      for (const auto m : moduleOrderOf(*plugin)) direct += pluginScopedCount(modules_[m].initDeps);
+    }
+    pluginInstances_.reserve(pluginInstances_.size() + 2 * direct);
+    result_.plugins.reserve(plugins_.size());
     {
       std::optional<ProgressReporter> progress;
       if (reporting && !ids.empty()) progress.emplace(*logger, progressUnit_, ids);
@@ -1323,6 +1378,13 @@ class Engine {
     }
   }
 
+  [[nodiscard]] std::size_t pluginScopedCount(InitDeps deps) const noexcept {
+    std::size_t count = 0;
+    for (const auto& dep : initDepsOf(deps))
+      count += dep.service != no_node && !services_[dep.service].isRoot();
+    return count;
+  }
+
   void startPlugin(Plugin& plugin, const std::vector<std::uint32_t>& eagerServices) {
     const auto began = std::chrono::steady_clock::now();
     PluginStartupResult result{plugin.id, StartupStatus::ok, {}, std::nullopt, {}};
@@ -1337,8 +1399,8 @@ class Engine {
       result.status = StartupStatus::failed;
       result.failure = fail(std::current_exception(), plugin.abortOnFailure);
     }
-    for (std::size_t i = 0; i < plugin.moduleOrder.size(); ++i) {
-      const Module& module = modules_[plugin.moduleOrder[i]];
+    for (const auto m : moduleOrderOf(plugin)) {
+      const Module& module = modules_[m];
       ModuleStartupResult moduleResult{module.impl->moduleId, StartupStatus::skipped, {}, std::nullopt};
       if (servicesReady) {
         const auto moduleBegan = std::chrono::steady_clock::now();
@@ -1397,9 +1459,9 @@ class Engine {
 
   void reportAbsentPlugins() {
     for (const auto& plugin : plugins_) {
-      if (plugin->impl || plugin->modules.empty()) continue;
+      if (plugin->impl || modulesOf(*plugin).empty()) continue;
       PluginStartupResult result{plugin->id, StartupStatus::skipped, {}, std::nullopt, {}};
-      for (const auto m : plugin->modules) {
+      for (const auto m : modulesOf(*plugin)) {
         result.modules.push_back({modules_[m].impl->moduleId, StartupStatus::skipped, {}, std::nullopt});
       }
       result_.plugins.push_back(std::move(result));
@@ -1605,8 +1667,8 @@ class Engine {
   bool prepared_ = false;
   std::vector<std::shared_ptr<const FactoryImpl>> backendDefaults_;
 
-  std::vector<FactoryRecord> factoryRecords_;                       // until the registry is complete
-  std::vector<std::shared_ptr<const FactoryImpl>> ownedFactories_;  // then only what keeps them alive
+  std::vector<FactoryRecord> factoryRecords_;                // until the registry is complete
+  std::vector<std::shared_ptr<const void>> ownedFactories_;  // what keeps the added factories alive
   std::vector<std::shared_ptr<const PluginImpl>> pluginImpls_;
   std::vector<std::shared_ptr<const ModuleImpl>> moduleImpls_;
   std::vector<std::shared_ptr<const LoaderImpl>> loaders_;
@@ -1625,6 +1687,7 @@ class Engine {
   std::vector<Plugin*> plugins_;                         // in arena_
   FlatTable<std::uint32_t, std::uint32_t> pluginIndex_;  // internId(plugin id) -> into plugins_
   std::vector<Module> modules_;
+  std::vector<std::uint32_t> moduleOrder_;  // each plugin's runnable modules in the order they run: slices
   FlatTable<std::uint32_t, ExtensionPointOwner> extensionPoints_;  // RefInfo::key of the extension point
 
   InstanceMetadata instanceMetadata_;
