@@ -14,10 +14,12 @@
 #include <rigging/service_ref.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <memory_resource>
 #include <new>
 #include <optional>
+#include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -102,9 +104,16 @@ RIGGING_NOINLINE inline std::shared_ptr<const FactoryImpl> makeFactoryImpl(const
   return std::make_shared<const FactoryImpl>(parts, std::move(fn), std::move(contextFn));
 }
 
-/// A plugin's (or module's) init with its types erased, in one heap block: the deps, the thunk and, after
-/// them, the callable itself. Made at every start by a register callback, so it costs one allocation, not
-/// one for the init, one for its callable and one for a copy of its deps. Owned by the registration points.
+// `n` rounded up to a multiple of what operator new aligns to.
+constexpr std::size_t roundUp(std::size_t n) noexcept {
+  constexpr std::size_t align = alignof(std::max_align_t);
+  return (n + align - 1) / align * align;
+}
+
+/// A plugin's (or module's) init with its types erased, in one heap block: the thunk, the deps and, after
+/// them, the callable itself. Made at every start by a register callback, so it costs one allocation that
+/// lives as long as the backend, not one for the init, one for its callable and one for its list of deps.
+/// Owned by the registration points.
 class InitImpl {
  public:
   /// Calls the init's callable: `fn` is the callable, `deps` as for run().
@@ -118,11 +127,13 @@ class InitImpl {
   InitImpl(const InitImpl&) = delete;
   InitImpl& operator=(const InitImpl&) = delete;
 
-  [[nodiscard]] const RefList& deps() const noexcept { return deps_; }
+  [[nodiscard]] std::span<const std::shared_ptr<const RefInfo>> deps() const noexcept {
+    return {depsStorage(), depCount_};
+  }
   /// `deps` point to the instances of deps(), in order.
   void run(void* const* deps) const { run_(fn_, deps); }
 
-  /// Makes an init that owns `deps` and a copy of `fn`.
+  /// Makes an init that takes over the refs of `deps` and keeps a copy of `fn`.
   template <class Fn>
   static Ptr make(RefList&& deps, RunFn runFn, Fn&& fn) {
     using F = std::remove_cvref_t<Fn>;
@@ -130,7 +141,7 @@ class InitImpl {
       Ptr init = allocate(std::move(deps), runFn, 0);
       init->fn_ = &stateless_instance<F>;
       return init;
-    } else if constexpr (alignof(F) <= callable_offset) {
+    } else if constexpr (alignof(F) <= alignof(std::max_align_t)) {
       Ptr init = allocate(std::move(deps), runFn, sizeof(F));
       void* storage = init->callableStorage();
       init->fn_ = ::new (storage) F(std::forward<Fn>(fn));  // if this throws, `init` frees the block
@@ -146,35 +157,42 @@ class InitImpl {
   }
 
  private:
-  // Where the callable starts: after the InitImpl, aligned as operator new aligns.
-  static constexpr std::size_t callable_offset = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
-  static constexpr std::size_t header_size =
-      (sizeof(RefList) + 3 * sizeof(void*) + callable_offset - 1) / callable_offset * callable_offset;
+  using RefPtr = std::shared_ptr<const RefInfo>;
+  static constexpr std::size_t align = alignof(std::max_align_t);
+  static constexpr std::size_t header_size = roundUp(sizeof(void*) * 4);
 
-  InitImpl(RefList&& initDeps, RunFn runFn) noexcept : deps_(std::move(initDeps)), run_(runFn) {}
+  InitImpl(RunFn runFn, std::size_t depCount) noexcept : run_(runFn), depCount_(depCount) {}
   ~InitImpl() = default;
 
+  [[nodiscard]] RefPtr* depsStorage() const noexcept {
+    return reinterpret_cast<RefPtr*>(reinterpret_cast<std::uintptr_t>(this) + header_size);
+  }
   [[nodiscard]] void* callableStorage() noexcept {
-    return reinterpret_cast<unsigned char*>(this) + header_size;
+    return reinterpret_cast<unsigned char*>(this) + header_size + roundUp(sizeof(RefPtr) * depCount_);
   }
 
-  // The same code for every init: the block, and the init at its start.
+  // The same code for every init: the block, the init at its start and the refs after it.
   RIGGING_NOINLINE static Ptr allocate(RefList&& initDeps, RunFn runFn, std::size_t callableSize) {
-    static_assert(sizeof(InitImpl) <= header_size);
-    void* block = ::operator new(header_size + callableSize);
-    return Ptr(::new (block) InitImpl(std::move(initDeps), runFn));
+    static_assert(sizeof(InitImpl) <= header_size && alignof(RefPtr) <= align);
+    void* block = ::operator new(header_size + roundUp(sizeof(RefPtr) * initDeps.size()) + callableSize);
+    Ptr init(::new (block) InitImpl(runFn, initDeps.size()));
+    RefPtr* refs = init->depsStorage();
+    for (std::size_t i = 0; i < initDeps.size(); ++i) ::new (refs + i) RefPtr(std::move(initDeps[i]));
+    return init;
   }
 
   RIGGING_NOINLINE static void destroy(InitImpl* init) noexcept {
     if (init->destroy_ != nullptr) init->destroy_(const_cast<void*>(init->fn_));
+    RefPtr* refs = init->depsStorage();
+    for (std::size_t i = 0; i < init->depCount_; ++i) refs[i].~RefPtr();
     init->~InitImpl();
     ::operator delete(static_cast<void*>(init));
   }
 
-  RefList deps_;
   RunFn run_;
   const void* fn_ = nullptr;
   void (*destroy_)(void*) noexcept = nullptr;  // null: nothing to destroy (a stateless callable)
+  std::size_t depCount_;
 };
 
 }  // namespace rigging::detail
