@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -343,6 +344,8 @@ inline bool endsWith(std::string_view text, std::string_view end) {
   constexpr std::string_view prefix = "APP_CONFIG_";
   ConfigObject data;
   for (const char* const* entry = environment; entry != nullptr && *entry != nullptr; ++entry) {
+    // Most variables are not ours: the prefix is compared before the whole variable is measured.
+    if (std::strncmp(*entry, prefix.data(), prefix.size()) != 0) continue;
     const std::string_view variable = *entry;
     const auto equals = variable.find('=');
     if (equals == std::string_view::npos || variable.substr(0, prefix.size()) != prefix) continue;

@@ -755,7 +755,7 @@ class Engine {
     factories_.reserve(expected);
     // Large blocks are taken now, while the heap has few small free ones to consolidate first (glibc does
     // that on every large request): the cycle check's working memory.
-    scratch_.reserve(expected * 2);
+    scratch_.reserve(expected * 3);
     services_[serviceFor(*coreServices::pluginMetadata.info(), problems)].source = FactorySource::builtin;
     const auto installed = serviceFor(*coreServices::rootInstanceMetadata.info(), problems);
     if (instanceMetadataFactory_) {
@@ -818,11 +818,22 @@ class Engine {
       service.source = FactorySource::backend_default;
       addFactory(*impl, s);
     }
+    std::size_t depCount = 0;  // sized once: merged edge lists (few) may still grow it
+    for (const Factory& factory : factories_) {
+      depCount += factory.impl->deps().size() + factory.impl->contextDeps().size();
+    }
+    depList_.reserve(depCount + depCount / 8);
     for (std::size_t f = 0; f < factories_.size(); ++f)
       resolveFactoryDeps(static_cast<std::uint32_t>(f), problems);
 
     if (withPlugins) {
       initDepList_.clear();
+      std::size_t initDepCount = 0;
+      for (const Plugin* plugin : plugins_)
+        initDepCount += plugin->init != nullptr ? plugin->init->deps().size() : 0;
+      for (const Module& module : modules_)
+        initDepCount += module.init != nullptr ? module.init->deps().size() : 0;
+      initDepList_.reserve(initDepCount);
       for (auto& plugin : plugins_) {
         if (!plugin->impl || !plugin->init) continue;
         plugin->initDeps = resolveInitDeps(*plugin->init, *plugin, no_node, problems);
@@ -1249,6 +1260,7 @@ class Engine {
   // ---- (5) root services and the boot-failure policy ----
 
   void createRootServices() {
+    created_.reserve(services_.size());  // most services are made; plugin-scoped ones may make it grow
     for (std::uint32_t s = 0; s < services_.size(); ++s) {
       const Service& service = services_[s];
       if (!service.isRoot() || service.rootInstance != nullptr) continue;

@@ -91,27 +91,39 @@ std::vector<std::uint32_t> stronglyConnectedComponents(const Graph& g, std::uint
   return component;
 }
 
-/// Whether the graph has no cycle (and no self-loop): Kahn's algorithm, a few instructions per node and edge.
-/// `scratch` is working memory, passed in so that a caller checking large graphs can allocate it early.
+/// Whether the graph has no cycle (and no self-loop): an iterative depth-first search that meets each edge
+/// once. `scratch` is working memory, passed in so that a caller checking large graphs can allocate it early.
 template <class Graph>
 bool acyclic(const Graph& g, std::vector<std::uint32_t>& scratch) {
   const std::uint32_t n = g.size();
-  scratch.assign(std::size_t{n} * 2, 0);
-  std::uint32_t* const pending = scratch.data();  // unvisited predecessors, repeated edges counted each time
-  std::uint32_t* const ready = pending + n;
-  for (std::uint32_t v = 0; v < n; ++v) {
-    for (const std::uint32_t* e = g.first(v); e != g.last(v); ++e) ++pending[*e];
-  }
-  std::uint32_t readyCount = 0;
-  for (std::uint32_t v = 0; v < n; ++v) {
-    if (pending[v] == 0) ready[readyCount++] = v;
-  }
-  for (std::uint32_t head = 0; head < readyCount; ++head) {
-    for (const std::uint32_t* e = g.first(ready[head]); e != g.last(ready[head]); ++e) {
-      if (--pending[*e] == 0) ready[readyCount++] = *e;
+  scratch.assign(std::size_t{n} * 3, 0);
+  std::uint32_t* const state = scratch.data();  // 0 unseen, 1 on the current path, 2 done
+  std::uint32_t* const cursor = state + n;      // how many of a node's edges were followed
+  std::uint32_t* const path = cursor + n;
+  for (std::uint32_t root = 0; root < n; ++root) {
+    if (state[root] != 0) continue;
+    std::uint32_t depth = 0;
+    path[depth++] = root;
+    state[root] = 1;
+    while (depth != 0) {
+      const std::uint32_t v = path[depth - 1];
+      const std::uint32_t* const first = g.first(v);
+      const std::uint32_t* const last = g.last(v);
+      const std::uint32_t* e = first + cursor[v];
+      while (e != last && state[*e] == 2) ++e;
+      if (e == last) {
+        state[v] = 2;
+        --depth;
+        continue;
+      }
+      const std::uint32_t w = *e;
+      if (state[w] == 1) return false;  // an edge back into the path: a cycle
+      cursor[v] = static_cast<std::uint32_t>(e + 1 - first);
+      state[w] = 1;
+      path[depth++] = w;
     }
   }
-  return readyCount == n;
+  return true;
 }
 
 /// The shortest cycle from `start` back to itself that stays inside start's component; the path begins and
