@@ -82,8 +82,59 @@ TEST_CASE("registry: the quick cycle check finds cycles and self-loops, and pass
   CHECK(isAcyclic(graph({{1, 2}, {2}, {}})));
   CHECK(isAcyclic(graph({{1, 1}, {}})));  // a repeated edge is not a cycle
   CHECK_FALSE(isAcyclic(graph({{1}, {2}, {0}})));
-  CHECK_FALSE(isAcyclic(graph({{}, {1}})));             // a self-loop
-  CHECK_FALSE(isAcyclic(graph({{1}, {2}, {1}, {0}})));  // a cycle below an acyclic part
+  CHECK_FALSE(isAcyclic(graph({{}, {1}})));               // a self-loop
+  CHECK_FALSE(isAcyclic(graph({{1}, {2}, {1}, {0}})));    // a cycle below an acyclic part
+  CHECK(isAcyclic(graph({{1, 2}, {3}, {3}, {}})));        // a diamond: 3 is met again once finished
+  CHECK(isAcyclic(graph({{}, {0}, {0, 1}})));             // edges into trees searched from earlier roots
+  CHECK_FALSE(isAcyclic(graph({{1, 2}, {}, {3}, {2}})));  // a cycle after a finished branch
+  CHECK_FALSE(isAcyclic(graph({{1}, {}, {2}})));          // a self-loop on a later root
+}
+
+TEST_CASE("registry: the quick cycle check needs no recursion and agrees with Tarjan's on random graphs",
+          "[registry]") {
+  std::vector<std::uint32_t> scratch;
+  const std::uint32_t length = 200000;  // a recursive search would overflow the stack
+  detail::Csr chain;
+  chain.begin.assign(1, 0);
+  for (std::uint32_t v = 0; v < length; ++v) {
+    if (v + 1 < length) chain.edges.push_back(v + 1);
+    chain.begin.push_back(static_cast<std::uint32_t>(chain.edges.size()));
+  }
+  CHECK(detail::acyclic(chain, scratch));
+  chain.edges.push_back(0);  // the last node now points back at the first
+  chain.begin.back() = static_cast<std::uint32_t>(chain.edges.size());
+  CHECK_FALSE(detail::acyclic(chain, scratch));
+
+  std::uint64_t seed = 12345;
+  auto next = [&seed](std::uint32_t bound) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::uint32_t>((seed >> 33U) % bound);
+  };
+  int cyclic = 0;
+  for (int round = 0; round < 500; ++round) {
+    const std::uint32_t n = 1 + next(12);
+    detail::Csr g;
+    g.begin.assign(1, 0);
+    for (std::uint32_t v = 0; v < n; ++v) {
+      const std::uint32_t degree = next(4);
+      for (std::uint32_t i = 0; i < degree; ++i) {
+        // Mostly edges to lower numbers (a DAG), sometimes any edge: some graphs get cycles, some do not.
+        g.edges.push_back(next(10) == 0 || v == 0 ? next(n) : next(v));
+      }
+      g.begin.push_back(static_cast<std::uint32_t>(g.edges.size()));
+    }
+    std::uint32_t components = 0;
+    const auto component = detail::stronglyConnectedComponents(g, components);
+    bool expected = components == n;  // every component a single node...
+    for (std::uint32_t v = 0; v < n; ++v) {
+      for (const auto* e = g.first(v); e != g.last(v); ++e) expected = expected && *e != v;  // ...and no loop
+    }
+    cyclic += expected ? 0 : 1;
+    INFO("round " << round);
+    CHECK(detail::acyclic(g, scratch) == expected);
+  }
+  CHECK(cyclic > 50);  // both kinds were met
+  CHECK(cyclic < 450);
 }
 
 namespace {
