@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -26,8 +27,13 @@ class ModuleRegistrationPoints : public detail::RegistrationPoints {
   /// sibling modules) as references, in order.
   template <class... Refs, class Fn>
   void registerInit(Deps<Refs...> initDeps, Fn fn) {
-    addInit(detail::makeInit(std::move(initDeps), std::move(fn)));
+    addInit(detail::makeInit(memory(), std::move(initDeps), std::move(fn)));
   }
+
+  ModuleRegistrationPoints() = default;
+  /// For the engine: what is registered is kept in `memory`.
+  explicit ModuleRegistrationPoints(std::pmr::memory_resource* memory) noexcept
+      : RegistrationPoints(memory) {}
 };
 
 namespace detail {

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <memory_resource>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -44,7 +46,7 @@ struct InitThunk<Fn, Deps<Refs...>, std::index_sequence<I...>> {
 };
 
 template <class... Refs, class Fn>
-InitImpl::Ptr makeInit(Deps<Refs...>&& initDeps, Fn&& fn) {
+InitImpl::Ptr makeInit(std::pmr::memory_resource& memory, Deps<Refs...>&& initDeps, Fn&& fn) {
   using F = std::remove_cvref_t<Fn>;
   if constexpr (!invocable_with_deps<F, Deps<Refs...>>::value) {
     static_assert(
@@ -53,7 +55,7 @@ InitImpl::Ptr makeInit(Deps<Refs...>&& initDeps, Fn&& fn) {
         "deps(...), in the same order (a ServiceRange<T> for a multiton ref)");
     return nullptr;
   } else {
-    return InitImpl::make(std::move(initDeps).takeInfoList(),
+    return InitImpl::make(memory, std::move(initDeps).takeInfoList(),
                           &InitThunk<F, Deps<Refs...>, std::index_sequence_for<Refs...>>::run,
                           std::forward<Fn>(fn));
   }
@@ -115,14 +117,17 @@ class RegistrationPoints {
   /// For the engine: the first init registered (null: none), and how many were.
   [[nodiscard]] const InitImpl* init() const noexcept { return init_.get(); }
   [[nodiscard]] std::size_t initCount() const noexcept { return initCount_; }
-  [[nodiscard]] const std::vector<ExtensionPointRegistration>& extensionPoints() const noexcept {
+  [[nodiscard]] std::span<const ExtensionPointRegistration> extensionPoints() const noexcept {
     return extensionPoints_;
   }
   /// Registration ends when the register callback returns; later calls are errors.
   void close() noexcept { closed_ = true; }
 
  protected:
-  RegistrationPoints() = default;
+  // What is registered lives in `memory` (a backend's arena; by default the heap).
+  explicit RegistrationPoints(std::pmr::memory_resource* memory = std::pmr::new_delete_resource()) noexcept
+      : memory_(memory), extensionPoints_(memory) {}
+  [[nodiscard]] std::pmr::memory_resource& memory() const noexcept { return *memory_; }
 
   void addInit(InitImpl::Ptr init) {
     checkOpen("registerInit");
@@ -151,9 +156,10 @@ class RegistrationPoints {
     }
   }
 
+  std::pmr::memory_resource* memory_;
   InitImpl::Ptr init_;
   std::size_t initCount_ = 0;
-  std::vector<ExtensionPointRegistration> extensionPoints_;
+  std::pmr::vector<ExtensionPointRegistration> extensionPoints_;
   bool closed_ = false;
 };
 
@@ -172,9 +178,14 @@ class PluginRegistrationPoints : public detail::RegistrationPoints {
           "rigging: a plugin's init cannot depend on an extension point; extension points are how "
           "modules extend a plugin, so the plugin keeps its own implementation and reads it directly");
     } else {
-      addInit(detail::makeInit(std::move(initDeps), std::move(fn)));
+      addInit(detail::makeInit(memory(), std::move(initDeps), std::move(fn)));
     }
   }
+
+  PluginRegistrationPoints() = default;
+  /// For the engine: what is registered is kept in `memory`.
+  explicit PluginRegistrationPoints(std::pmr::memory_resource* memory) noexcept
+      : RegistrationPoints(memory) {}
 };
 
 namespace detail {

@@ -350,10 +350,11 @@ class Engine {
   }
 
   struct Module {
-    Module(const ModuleImpl* moduleImpl, std::uint32_t pluginIndex) : impl(moduleImpl), plugin(pluginIndex) {}
-    const ModuleImpl* impl;  // owned by moduleImpls_
-    std::uint32_t plugin;    // into plugins_
-    ModuleRegistrationPoints env;
+    Module(const ModuleImpl* moduleImpl, std::uint32_t pluginIndex, std::pmr::memory_resource* memory)
+        : impl(moduleImpl), plugin(pluginIndex), env(memory) {}
+    const ModuleImpl* impl;          // owned by moduleImpls_
+    std::uint32_t plugin;            // into plugins_
+    ModuleRegistrationPoints env;    // keeps what it registers in arena_
     const InitImpl* init = nullptr;  // owned by env
     InitDeps initDeps;
     std::uint32_t next = no_node;  // the plugin's next module, in the order added
@@ -363,7 +364,8 @@ class Engine {
 
   // Made in arena_ (plugin-scoped services keep references to its metadata), destroyed by ~Engine.
   struct Plugin {
-    Plugin(std::string_view pluginId, std::uint32_t number) : id(pluginId), metadata(id), index(number) {}
+    Plugin(std::string_view pluginId, std::uint32_t number, std::pmr::memory_resource* memory)
+        : id(pluginId), metadata(id), env(memory), index(number) {}
     Plugin(const Plugin&) = delete;
     Plugin& operator=(const Plugin&) = delete;
     ~Plugin() = default;
@@ -371,8 +373,8 @@ class Engine {
     Metadata metadata;                 // its id is a view of `id`
     const PluginImpl* impl = nullptr;  // owned by pluginImpls_; null for a plugin id known only from modules
                                        // or tools
-    PluginRegistrationPoints env;
-    const InitImpl* init = nullptr;  // owned by env
+    PluginRegistrationPoints env;      // keeps what it registers in arena_
+    const InitImpl* init = nullptr;    // owned by env
     InitDeps initDeps;
     std::uint32_t firstModule = no_node;  // into modules_, linked by Module::next: modulesOf()
     std::uint32_t lastModule = no_node;
@@ -597,7 +599,7 @@ class Engine {
         continue;
       }
       const auto m = static_cast<std::uint32_t>(modules_.size());
-      modules_.emplace_back(impl.get(), plugin.index);
+      modules_.emplace_back(impl.get(), plugin.index, &arena_);
       if (plugin.lastModule == no_node) {
         plugin.firstModule = m;
       } else {
@@ -1487,7 +1489,7 @@ class Engine {
     plugins_.reserve(plugins_.size() + 1);
     pluginIndex_.reserve(plugins_.size() + 1);
     void* memory = arena_.allocate(sizeof(Plugin), alignof(Plugin));
-    plugins_.push_back(::new (memory) Plugin(pluginId, index));
+    plugins_.push_back(::new (memory) Plugin(pluginId, index, &arena_));
     pluginIndex_.insert(key, index);
     return *plugins_.back();
   }
@@ -1677,6 +1679,9 @@ class Engine {
   State state_ = State::idle;
   std::uint32_t build_ = 0;
   bool prepared_ = false;
+  // Plugin states, what plugins and modules register at each start, and instance holders. Declared before
+  // everything that holds blocks of it, so it is destroyed after them.
+  std::pmr::monotonic_buffer_resource arena_;
   std::vector<std::shared_ptr<const FactoryImpl>> backendDefaults_;
 
   std::vector<FactoryRecord> factoryRecords_;                // until the registry is complete
@@ -1706,7 +1711,6 @@ class Engine {
   std::shared_ptr<const FactoryImpl> instanceMetadataFactory_;  // testing utilities only
   StartupResult result_;
   std::chrono::milliseconds progressUnit_{1000};
-  std::pmr::monotonic_buffer_resource arena_;
   // What destroyInstances() destroys: Created without the service pointer, which nothing needs again.
   struct Owned {
     void* storage;

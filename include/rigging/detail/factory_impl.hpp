@@ -133,22 +133,22 @@ class InitImpl {
   /// `deps` point to the instances of deps(), in order.
   void run(void* const* deps) const { run_(fn_, deps); }
 
-  /// Makes an init that takes over the refs of `deps` and keeps a copy of `fn`.
+  /// Makes an init in `memory` that takes over the refs of `deps` and keeps a copy of `fn`.
   template <class Fn>
-  static Ptr make(RefList&& deps, RunFn runFn, Fn&& fn) {
+  static Ptr make(std::pmr::memory_resource& memory, RefList&& deps, RunFn runFn, Fn&& fn) {
     using F = std::remove_cvref_t<Fn>;
     if constexpr (stateless_v<F>) {
-      Ptr init = allocate(std::move(deps), runFn, 0);
+      Ptr init = allocate(memory, std::move(deps), runFn, 0);
       init->fn_ = &stateless_instance<F>;
       return init;
     } else if constexpr (alignof(F) <= alignof(std::max_align_t)) {
-      Ptr init = allocate(std::move(deps), runFn, sizeof(F));
+      Ptr init = allocate(memory, std::move(deps), runFn, sizeof(F));
       void* storage = init->callableStorage();
       init->fn_ = ::new (storage) F(std::forward<Fn>(fn));  // if this throws, `init` frees the block
       init->destroy_ = &destroyInPlace<F>;
       return init;
     } else {  // over-aligned: a box of its own
-      Ptr init = allocate(std::move(deps), runFn, 0);
+      Ptr init = allocate(memory, std::move(deps), runFn, 0);
       const CallableBox box = boxCallable(std::forward<Fn>(fn));
       init->fn_ = box.object;
       init->destroy_ = box.destroy;
@@ -159,9 +159,11 @@ class InitImpl {
  private:
   using RefPtr = std::shared_ptr<const RefInfo>;
   static constexpr std::size_t align = alignof(std::max_align_t);
-  static constexpr std::size_t header_size = roundUp(sizeof(void*) * 4);
+  static constexpr std::size_t header_size = roundUp(sizeof(void*) * 6);
 
-  InitImpl(RunFn runFn, std::size_t depCount) noexcept : run_(runFn), depCount_(depCount) {}
+  InitImpl(std::pmr::memory_resource& memory, std::size_t blockSize, RunFn runFn,
+           std::size_t depCount) noexcept
+      : memory_(&memory), blockSize_(blockSize), run_(runFn), depCount_(depCount) {}
   ~InitImpl() = default;
 
   [[nodiscard]] RefPtr* depsStorage() const noexcept {
@@ -172,10 +174,12 @@ class InitImpl {
   }
 
   // The same code for every init: the block, the init at its start and the refs after it.
-  RIGGING_NOINLINE static Ptr allocate(RefList&& initDeps, RunFn runFn, std::size_t callableSize) {
+  RIGGING_NOINLINE static Ptr allocate(std::pmr::memory_resource& memory, RefList&& initDeps, RunFn runFn,
+                                       std::size_t callableSize) {
     static_assert(sizeof(InitImpl) <= header_size && alignof(RefPtr) <= align);
-    void* block = ::operator new(header_size + roundUp(sizeof(RefPtr) * initDeps.size()) + callableSize);
-    Ptr init(::new (block) InitImpl(runFn, initDeps.size()));
+    const std::size_t size = header_size + roundUp(sizeof(RefPtr) * initDeps.size()) + callableSize;
+    void* block = memory.allocate(size, align);
+    Ptr init(::new (block) InitImpl(memory, size, runFn, initDeps.size()));
     RefPtr* refs = init->depsStorage();
     for (std::size_t i = 0; i < initDeps.size(); ++i) ::new (refs + i) RefPtr(std::move(initDeps[i]));
     return init;
@@ -185,10 +189,14 @@ class InitImpl {
     if (init->destroy_ != nullptr) init->destroy_(const_cast<void*>(init->fn_));
     RefPtr* refs = init->depsStorage();
     for (std::size_t i = 0; i < init->depCount_; ++i) refs[i].~RefPtr();
+    std::pmr::memory_resource* const memory = init->memory_;
+    const std::size_t size = init->blockSize_;
     init->~InitImpl();
-    ::operator delete(static_cast<void*>(init));
+    memory->deallocate(init, size, align);
   }
 
+  std::pmr::memory_resource* memory_;
+  std::size_t blockSize_;
   RunFn run_;
   const void* fn_ = nullptr;
   void (*destroy_)(void*) noexcept = nullptr;  // null: nothing to destroy (a stateless callable)
