@@ -29,6 +29,7 @@ set(RIGGING_HEADERS
     ${PROJECT_SOURCE_DIR}/include/rigging/defaults/config_sources.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/intern.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/flat_table.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/id_index.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/type_name.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/attributes.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/callable.hpp

@@ -148,3 +148,26 @@ TEST_CASE("backend feature: captured state is what the backend's calls see", "[b
   backend.start();
   CHECK(seen == "word-suffix-suffix");
 }
+
+TEST_CASE("backend feature: adding a moved-from feature is an error that says so, for every kind",
+          "[backend_feature]") {
+  auto factory = createServiceFactory(featureWordRef, deps(), [] { return Named{"w"}; });
+  auto plugin =
+      createBackendPlugin("moved", [](PluginRegistrationPoints& env) { env.registerInit(deps(), [] {}); });
+  BackendFeature takenFactory = std::move(factory);
+  BackendFeature takenPlugin = std::move(plugin);
+  for (const BackendFeature* empty :
+       {static_cast<const BackendFeature*>(&factory), static_cast<const BackendFeature*>(&plugin)}) {
+    auto backend = createBackend();
+    try {
+      backend.add(*empty);
+      FAIL("add must throw");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::invalid_registration);
+      CHECK_THAT(e.what(), Catch::Contains("was given an empty feature (one that was moved from); add the "
+                                           "feature itself"));
+    }
+    backend.add(takenFactory);  // the backend is still usable
+    backend.add(takenPlugin);
+  }
+}

@@ -18,6 +18,7 @@
 #include <rigging/detail/factory_impl.hpp>
 #include <rigging/detail/flat_table.hpp>
 #include <rigging/detail/graph.hpp>
+#include <rigging/detail/id_index.hpp>
 #include <rigging/detail/intern.hpp>
 #include <rigging/detail/startup_report.hpp>
 #include <rigging/errors.hpp>
@@ -94,9 +95,7 @@ class Engine {
 
   /// Keeps a feature, sorted by kind; nothing is checked here: start() reports every problem at once.
   void add(const BackendFeature& feature) {
-    if (state_ != State::idle || prepared_) {
-      throw BackendStateError("feature can not be added after the backend has started");
-    }
+    if (state_ != State::idle || prepared_) throwAddedLate();
     apply(feature, FactorySource::explicitly_added, 0);  // (1)
   }
 
@@ -439,11 +438,23 @@ class Engine {
   // ---- (1) applying features ----
 
   void apply(const BackendFeature& feature, FactorySource source, std::uint32_t loader) {
+    if (const FactoryImpl* factory = feature.factoryPointer()) {  // most features
+      ownedFactories_.push_back(feature.owner());  // first: a record never points at what nothing owns
+      factoryRecords_.push_back({factory, source, loader});
+      return;
+    }
+    applyOther(feature);
+  }
+
+  RIGGING_NOINLINE void applyOther(const BackendFeature& feature) {
+    if (!feature.owner()) {
+      throw Error(
+          ErrorCode::invalid_registration,
+          "Backend::add was given an empty feature (one that was moved from); add the feature itself");
+    }
     switch (feature.kind()) {
       case BackendFeature::Kind::service_factory:
-        ownedFactories_.push_back(feature.owner());  // first: a record never points at what nothing owns
-        factoryRecords_.push_back({feature.factoryPointer(), source, loader});
-        break;
+        break;  // not reached: apply() took it
       case BackendFeature::Kind::plugin:
         pluginImpls_.push_back(feature.plugin());
         break;
@@ -693,8 +704,13 @@ class Engine {
     return *at;
   }
 
-  static void checkSameDeclaration(const Service& service, const RefInfo& ref,
-                                   std::vector<Problem>& problems) {
+  [[noreturn]] RIGGING_COLD static void throwAddedLate() {
+    throw BackendStateError("feature can not be added after the backend has started");
+  }
+
+  // Out of line and cold: the lookup above stays light, as a second ref of a service is rare.
+  RIGGING_COLD static void checkSameDeclaration(const Service& service, const RefInfo& ref,
+                                                std::vector<Problem>& problems) {
     const RefInfo& canonical = *service.ref;
     if (&canonical == &ref) return;
     auto report = [&](Problem::Kind kind, std::string message) {
@@ -746,14 +762,13 @@ class Engine {
   void buildRegistry(std::vector<Problem>& problems, bool withPlugins) {
     build_ = nextBuild();  // invalidates every ref's engineSlot
     services_.clear();
-    byKey_.clear();
     factories_.clear();
     depList_.clear();
     tails_.clear();
     // Every factory names a service: sized once, the registry is not rehashed or moved while it fills.
     const std::size_t expected = factoryRecords_.size() + backendDefaults_.size() + 2;
     services_.reserve(expected);
-    byKey_.reserve(expected);
+    byKey_.reset(expected, internedIdCount());
     factories_.reserve(expected);
     // Large blocks are taken now, while the heap has few small free ones to consolidate first (glibc does
     // that on every large request): the cycle check's working memory.
@@ -1693,7 +1708,7 @@ class Engine {
   std::unordered_map<const RefInfo*, std::shared_ptr<const FactoryImpl>> defaultFactories_;
 
   std::vector<Service> services_;
-  FlatTable<std::uint32_t, std::uint32_t> byKey_;  // RefInfo::key -> into services_
+  IdIndex byKey_;  // RefInfo::key -> into services_
   std::vector<Factory> factories_;
   std::vector<InitDep> initDepList_;           // every plugin's and module's init deps, as slices (InitDeps)
   std::vector<std::uint32_t> depList_;         // every factory's deps, as slices (Factory::deps)

@@ -4,6 +4,7 @@
 // matches refs by number at every start instead of hashing and comparing strings.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -15,6 +16,7 @@ namespace rigging::detail {
 struct InternTable {
   std::mutex mutex;
   std::unordered_map<std::string, std::uint32_t> numbers;
+  std::atomic<std::uint32_t> count{0};  // numbers.size(), readable without the mutex
 };
 
 inline InternTable& internTable() {
@@ -28,7 +30,14 @@ inline std::uint32_t internId(std::string_view id) {
   const std::lock_guard lock(table.mutex);
   const auto [at, inserted] =
       table.numbers.try_emplace(std::string(id), static_cast<std::uint32_t>(table.numbers.size()));
+  if (inserted)
+    table.count.store(static_cast<std::uint32_t>(table.numbers.size()), std::memory_order_relaxed);
   return at->second;
+}
+
+/// How many ids have numbers: every number given out so far is below it.
+inline std::uint32_t internedIdCount() noexcept {
+  return internTable().count.load(std::memory_order_relaxed);
 }
 
 /// The number of an id some ref already has, or no_id: for looking ids up without giving out new numbers.
