@@ -7,6 +7,7 @@
 #include <rigging/create_backend.hpp>
 #include <rigging/detail/flat_table.hpp>
 #include <rigging/detail/graph.hpp>
+#include <rigging/detail/id_index.hpp>
 #include <rigging/detail/intern.hpp>
 
 #include <cstdint>
@@ -64,6 +65,27 @@ TEST_CASE("registry: the flat table finds what it holds across growth, and nothi
   wide.insert((std::uint64_t{3} << 32U) | 5U, &object);
   CHECK(*wide.find((std::uint64_t{3} << 32U) | 5U) == &object);
   CHECK(wide.find((std::uint64_t{5} << 32U) | 3U) == nullptr);
+}
+
+TEST_CASE("registry: the id index is an array for dense ids and a hash table for sparse ones", "[registry]") {
+  detail::IdIndex index;
+  index.reset(10, 50);  // 50 ids in the process, 10 expected here: an array
+  CHECK(index.dense());
+  CHECK(index.find(3) == nullptr);
+  CHECK(index.insert(3, 7).second);
+  CHECK_FALSE(index.insert(3, 8).second);  // the first value stays
+  CHECK(*index.find(3) == 7);
+  CHECK(index.insert(5000, 9).second);  // an id numbered after reset(): the array grows
+  CHECK(*index.find(5000) == 9);
+  CHECK(index.find(4999) == nullptr);
+  CHECK(index.find(1U << 30U) == nullptr);
+
+  index.reset(10, 1000000);  // a process with far more ids: a hash table, and nothing of before
+  CHECK_FALSE(index.dense());
+  CHECK(index.find(3) == nullptr);
+  for (std::uint32_t key = 0; key < 1000; ++key) CHECK(index.insert(key * 997, key).second);
+  for (std::uint32_t key = 0; key < 1000; ++key) CHECK(*index.find(key * 997) == key);
+  CHECK(index.find(1) == nullptr);
 }
 
 TEST_CASE("registry: the quick cycle check finds cycles and self-loops, and passes DAGs", "[registry]") {
@@ -232,4 +254,27 @@ TEST_CASE("registry: a dep named twice, or by several factories of a service, is
   backend.stop();
   CHECK(made == 1);
   CHECK(used == "dep+dep dep+dep");
+}
+
+TEST_CASE("registry: a backend finds its services whether the process's ids are dense or sparse",
+          "[registry]") {
+  auto run = [] {
+    auto backend = createBackend();
+    backend.add(quietLogger());
+    const auto late = createServiceRef<Label, RootScope>("registry.sparse.late");
+    backend.add(createServiceFactory(sharedFirstRef, deps(), [] { return Label{"first"}; }));
+    backend.add(createServiceFactory(sharedSecondRef, deps(sharedFirstRef, late), [](Label& first, Label& l) {
+      return Label{first.text + "+" + l.text};
+    }));
+    backend.add(createServiceFactory(late, deps(), [] { return Label{"late"}; }));
+    std::string seen;
+    backend.add(pluginWith("sparse", deps(sharedSecondRef), [&seen](Label& second) { seen = second.text; }));
+    backend.start();
+    CHECK(seen == "first+late");
+    backend.stop();
+  };
+  run();  // whatever this process has interned so far
+  // Far more ids than this backend has services: the engine falls back to a hash table.
+  for (int i = 0; i < 20000; ++i) detail::internId("registry.sparse.filler." + std::to_string(i));
+  run();
 }
