@@ -299,6 +299,7 @@ class Engine {
                                    // contextDepCount deps of the root context
     std::uint32_t depCount = 0;
     std::uint32_t contextDepCount = 0;
+    bool decorator = false;
   };
 
   [[nodiscard]] std::span<const std::uint32_t> depsOf(const Factory& factory) const noexcept {
@@ -467,12 +468,9 @@ class Engine {
     }
   }
 
-  // What only building the registry needs: the list tails, and the records. The factories stay owned by
+  // What only building the registry needs: the records. The factories stay owned by
   // ownedFactories_ (factories_ points at them).
-  void releaseBuildState() {
-    std::vector<Tails>().swap(tails_);
-    std::vector<FactoryRecord>().swap(factoryRecords_);
-  }
+  void releaseBuildState() { std::vector<FactoryRecord>().swap(factoryRecords_); }
 
   // ---- (2) feature loaders ----
 
@@ -739,24 +737,26 @@ class Engine {
   }
 
   // Appends a factory (or decorator) to the service's list; resolveFactoryDeps does its deps.
+  // Appends a factory (or decorator) of service `s`; linkFactories() puts it in the service's list.
   std::uint32_t addFactory(const FactoryImpl& impl, std::uint32_t s) {
     const auto f = static_cast<std::uint32_t>(factories_.size());
     Factory factory{&impl};
     factory.service = s;
+    factory.decorator = impl.kind() == FactoryImpl::Kind::decorator;
     factories_.push_back(factory);
-    Service& service = services_[s];
-    const bool decorator = impl.kind() == FactoryImpl::Kind::decorator;
-    if (tails_.size() <= s)
-      tails_.resize(std::max(services_.capacity(), services_.size()), Tails{no_node, no_node});
-    std::uint32_t& first = decorator ? service.firstDecorator : service.firstFactory;
-    std::uint32_t& last = decorator ? tails_[s].decorator : tails_[s].factory;
-    if (last == no_node) {
-      first = f;
-    } else {
-      factories_[last].next = f;
-    }
-    last = f;
     return f;
+  }
+
+  // Threads every factory into its service's list of factories or decorators, in registration order: walked
+  // backwards, each is put first.
+  void linkFactories() noexcept {
+    for (auto f = static_cast<std::uint32_t>(factories_.size()); f-- > 0;) {
+      Factory& factory = factories_[f];
+      Service& service = services_[factory.service];
+      std::uint32_t& first = factory.decorator ? service.firstDecorator : service.firstFactory;
+      factory.next = first;
+      first = f;
+    }
   }
 
   void buildRegistry(std::vector<Problem>& problems, bool withPlugins) {
@@ -764,7 +764,6 @@ class Engine {
     services_.clear();
     factories_.clear();
     depList_.clear();
-    tails_.clear();
     // Every factory names a service: sized once, the registry is not rehashed or moved while it fills.
     const std::size_t expected = factoryRecords_.size() + backendDefaults_.size() + 2;
     services_.reserve(expected);
@@ -835,6 +834,7 @@ class Engine {
       service.source = FactorySource::backend_default;
       addFactory(*impl, s);
     }
+    linkFactories();
     std::size_t depCount = 0;  // sized once: merged edge lists (few) may still grow it
     for (const Factory& factory : factories_) {
       depCount += factory.impl->deps().size() + factory.impl->contextDeps().size();
@@ -989,6 +989,7 @@ class Engine {
       }
       services_[s].source = FactorySource::ref_default;
       const auto f = addFactory(*impl, static_cast<std::uint32_t>(s));
+      services_[s].firstFactory = f;    // its only factory: it had none (its decorators stay)
       resolveFactoryDeps(f, problems);  // may append services, which this loop then visits too
     }
   }
@@ -1732,13 +1733,7 @@ class Engine {
     void (*destroy)(void*) noexcept;
   };
   void own(const Created& created) { created_.push_back({created.storage, created.destroy}); }
-  std::vector<Owned> created_;  // in creation order; destroyed in reverse
-  // Each service's last factory and decorator while the registry is built, to append in order.
-  struct Tails {
-    std::uint32_t factory;
-    std::uint32_t decorator;
-  };
-  std::vector<Tails> tails_;
+  std::vector<Owned> created_;          // in creation order; destroyed in reverse
   std::vector<std::uint32_t> scratch_;  // the cycle check's, reserved with the registry
   struct Frame {
     std::uint32_t service;
