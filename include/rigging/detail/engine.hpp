@@ -771,7 +771,7 @@ class Engine {
     factories_.reserve(expected);
     // Large blocks are taken now, while the heap has few small free ones to consolidate first (glibc does
     // that on every large request): the cycle check's working memory.
-    scratch_.reserve(expected * 3);
+    scratch_.reserve(expected * 4);
     services_[serviceFor(*coreServices::pluginMetadata.info(), problems)].source = FactorySource::builtin;
     const auto installed = serviceFor(*coreServices::rootInstanceMetadata.info(), problems);
     if (instanceMetadataFactory_) {
