@@ -161,7 +161,7 @@ class Engine {
       node.factories = 0;
       for (auto f = service.firstFactory; f != no_node; f = factories_[f].next) ++node.factories;
       node.decorated = service.firstDecorator != no_node;
-      const RangeGraph edges = serviceGraph();
+      const ServiceGraph edges = serviceGraph();
       for (const auto* e = edges.first(s); e != edges.last(s); ++e) {
         if (std::find(edges.first(s), e, *e) == e) node.dependencies.push_back(services_[*e].ref->id);
       }
@@ -286,8 +286,25 @@ class Engine {
     void* rootInstance = nullptr;
     std::uint32_t firstFactory = no_node;  // into factories_, linked by Factory::next, in registration order
     std::uint32_t firstDecorator = no_node;
+    std::uint32_t edgesFirst = 0;  // its edges in the graph: depList_[edgesFirst, edgesLast)
+    std::uint32_t edgesLast = 0;
     FactorySource source = FactorySource::none;
+    bool merged = false;  // more than one factory, or decorators: its edges are a list of their own
     [[nodiscard]] bool isRoot() const noexcept { return ref->scope == ServiceScope::root; }
+  };
+
+  // The service graph as graph.hpp's algorithms read it: each service's edges, a slice of depList_.
+  struct ServiceGraph {
+    const std::uint32_t* edges;
+    const Service* services;
+    std::uint32_t nodes;
+    [[nodiscard]] std::uint32_t size() const noexcept { return nodes; }
+    [[nodiscard]] const std::uint32_t* first(std::uint32_t n) const noexcept {
+      return edges + services[n].edgesFirst;
+    }
+    [[nodiscard]] const std::uint32_t* last(std::uint32_t n) const noexcept {
+      return edges + services[n].edgesLast;
+    }
   };
 
   // 32 bytes, read in order by validation; the FactoryImpl (elsewhere on the heap) only when creating.
@@ -749,11 +766,17 @@ class Engine {
 
   // Threads every factory into its service's list of factories or decorators, in registration order: walked
   // backwards, each is put first.
-  void linkFactories() noexcept {
+  // Services with more than one factory, or with decorators, are listed in merged_ for buildGraph().
+  void linkFactories() {
+    merged_.clear();
     for (auto f = static_cast<std::uint32_t>(factories_.size()); f-- > 0;) {
       Factory& factory = factories_[f];
       Service& service = services_[factory.service];
       std::uint32_t& first = factory.decorator ? service.firstDecorator : service.firstFactory;
+      if ((first != no_node || factory.decorator) && !service.merged) {
+        service.merged = true;
+        merged_.push_back(factory.service);
+      }
       factory.next = first;
       first = f;
     }
@@ -840,8 +863,7 @@ class Engine {
       depCount += factory.impl->deps().size() + factory.impl->contextDeps().size();
     }
     depList_.reserve(depCount + depCount / 8);
-    for (std::size_t f = 0; f < factories_.size(); ++f)
-      resolveFactoryDeps(static_cast<std::uint32_t>(f), problems);
+    resolveFactoryDeps(0, problems);
 
     if (withPlugins) {
       initDepList_.clear();
@@ -949,13 +971,24 @@ class Engine {
     return range;
   }
 
-  void resolveFactoryDeps(std::uint32_t f, std::vector<Problem>& problems) {
-    const FactoryImpl& impl = *factories_[f].impl;
-    factories_[f].deps = static_cast<std::uint32_t>(depList_.size());
-    factories_[f].depCount = static_cast<std::uint32_t>(impl.deps().size());
-    factories_[f].contextDepCount = static_cast<std::uint32_t>(impl.contextDeps().size());
-    for (const auto& ref : impl.deps()) depList_.push_back(serviceFor(*ref, problems));
-    for (const auto& ref : impl.contextDeps()) depList_.push_back(serviceFor(*ref, problems));
+  // Resolves the deps of factories_[from] and every later one into depList_.
+  void resolveFactoryDeps(std::uint32_t from, std::vector<Problem>& problems) {
+    for (auto f = from; f < factories_.size(); ++f) {
+      Factory& factory = factories_[f];
+      const FactoryImpl& impl = *factory.impl;
+      factory.deps = static_cast<std::uint32_t>(depList_.size());
+      factory.depCount = static_cast<std::uint32_t>(impl.deps().size());
+      factory.contextDepCount = static_cast<std::uint32_t>(impl.contextDeps().size());
+      for (const auto& ref : impl.deps()) depList_.push_back(serviceFor(*ref, problems));
+      for (const auto& ref : impl.contextDeps()) depList_.push_back(serviceFor(*ref, problems));
+      // A service's only factory: its deps are the service's edges (repeats included: every algorithm here
+      // allows them). Merged ones get theirs in buildGraph().
+      Service& service = services_[factory.service];
+      if (!service.merged) {
+        service.edgesFirst = factory.deps;
+        service.edgesLast = static_cast<std::uint32_t>(depList_.size());
+      }
+    }
   }
 
   // Services nobody provides get their ref's default factory, whose deps may need defaults in turn.
@@ -990,7 +1023,7 @@ class Engine {
       services_[s].source = FactorySource::ref_default;
       const auto f = addFactory(*impl, static_cast<std::uint32_t>(s));
       services_[s].firstFactory = f;    // its only factory: it had none (its decorators stay)
-      resolveFactoryDeps(f, problems);  // may append services, which this loop then visits too
+      resolveFactoryDeps(f, problems);  // (the last factory) may append services, which this loop visits too
     }
   }
 
@@ -998,23 +1031,12 @@ class Engine {
   // and no decorator (nearly all) uses that factory's slice of depList_ as it is, repeats included (every
   // algorithm here allows them); the others get a merged list without repeats, appended to depList_.
   void buildGraph() {
+    if (merged_.empty()) return;
     const auto n = static_cast<std::uint32_t>(services_.size());
-    edgeRanges_.resize(n);
-    std::vector<std::uint32_t> mark;  // mark[d] == s: d is already an edge of s; only for merged lists
-    for (std::uint32_t s = 0; s < n; ++s) {
-      const Service& service = services_[s];
-      const std::uint32_t only = service.firstFactory;
-      if (service.firstDecorator == no_node && (only == no_node || factories_[only].next == no_node)) {
-        if (only == no_node) {
-          edgeRanges_[s] = {0, 0};
-        } else {
-          const Factory& factory = factories_[only];
-          edgeRanges_[s] = {factory.deps, factory.deps + factory.depCount + factory.contextDepCount};
-        }
-        continue;
-      }
+    std::vector<std::uint32_t> mark(n, no_node);  // mark[d] == s: d is already an edge of s
+    for (const std::uint32_t s : merged_) {
+      Service& service = services_[s];
       const auto first = static_cast<std::uint32_t>(depList_.size());
-      if (mark.empty()) mark.assign(n, no_node);
       auto addEdge = [&](std::uint32_t to) {
         if (mark[to] == s) return;
         mark[to] = s;
@@ -1029,17 +1051,19 @@ class Engine {
         const Factory& factory = factories_[f];
         for (std::uint32_t i = 0; i < factory.depCount; ++i) addEdge(depList_[factory.deps + i]);
       }
-      edgeRanges_[s] = {first, static_cast<std::uint32_t>(depList_.size())};
+      service.edgesFirst = first;
+      service.edgesLast = static_cast<std::uint32_t>(depList_.size());
     }
+    std::vector<std::uint32_t>().swap(merged_);
   }
 
-  [[nodiscard]] RangeGraph serviceGraph() const noexcept {
-    return {depList_.data(), edgeRanges_.data(), static_cast<std::uint32_t>(edgeRanges_.size())};
+  [[nodiscard]] ServiceGraph serviceGraph() const noexcept {
+    return {depList_.data(), services_.data(), static_cast<std::uint32_t>(services_.size())};
   }
 
   void markReachable(const std::vector<std::uint32_t>& from, std::vector<char>& seen) const {
     std::vector<std::uint32_t> todo(from);
-    const RangeGraph edges = serviceGraph();
+    const ServiceGraph edges = serviceGraph();
     while (!todo.empty()) {
       const auto v = todo.back();
       todo.pop_back();
@@ -1179,7 +1203,7 @@ class Engine {
       if (service.source != FactorySource::none) continue;
       if (service.ref->multiton && service.firstDecorator == no_node) continue;  // no factory: an empty range
       std::vector<std::string> neededBy;
-      const RangeGraph edges = serviceGraph();
+      const ServiceGraph edges = serviceGraph();
       for (std::uint32_t from = 0; from < services_.size(); ++from) {
         if (std::find(edges.first(from), edges.last(from), s) == edges.last(from)) continue;
         std::string who = "service " + quote(services_[from].ref->id);
@@ -1243,7 +1267,7 @@ class Engine {
   }
 
   void checkCycles(std::vector<Problem>& problems, const std::vector<char>* only) {
-    const RangeGraph graph = serviceGraph();
+    const ServiceGraph graph = serviceGraph();
     const bool none = acyclic(graph, scratch_);  // the common case, found without Tarjan's bookkeeping
     std::vector<std::uint32_t>().swap(scratch_);
     if (none) return;
@@ -1550,7 +1574,7 @@ class Engine {
   void* ensure(std::uint32_t s, Plugin* plugin) {
     if (void* existing = lookup(s, plugin)) return existing;
     std::vector<Frame>& frames = frames_;  // factories cannot re-enter the engine: one stack will do
-    const RangeGraph graph = serviceGraph();
+    const ServiceGraph graph = serviceGraph();
     frames.assign(1, Frame{s, plugin, graph.first(s)});
     while (!frames.empty()) {
       Frame& top = frames.back();
@@ -1711,9 +1735,9 @@ class Engine {
   std::vector<Service> services_;
   IdIndex byKey_;  // RefInfo::key -> into services_
   std::vector<Factory> factories_;
-  std::vector<InitDep> initDepList_;           // every plugin's and module's init deps, as slices (InitDeps)
-  std::vector<std::uint32_t> depList_;         // every factory's deps, as slices (Factory::deps)
-  std::vector<RangeGraph::Range> edgeRanges_;  // each service's edges, as a slice of depList_
+  std::vector<InitDep> initDepList_;    // every plugin's and module's init deps, as slices (InitDeps)
+  std::vector<std::uint32_t> depList_;  // every factory's deps, as slices (Factory::deps)
+  std::vector<std::uint32_t> merged_;   // while the registry is built: services buildGraph() lists edges for
   FlatTable<std::uint64_t, void*> pluginInstances_;  // instanceKey(plugin, service) -> instance
   FlatTable<std::uint32_t, void*> contexts_;         // factory -> its root context, once created
 
