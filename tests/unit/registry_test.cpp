@@ -278,3 +278,65 @@ TEST_CASE("registry: a backend finds its services whether the process's ids are 
   for (int i = 0; i < 20000; ++i) detail::internId("registry.sparse.filler." + std::to_string(i));
   run();
 }
+
+namespace {
+
+const auto loneSelfRef = createServiceRef<Label, RootScope>("registry.lone.self");
+const auto loneFirstRef = createServiceRef<Label, RootScope>("registry.lone.first");
+const auto loneSecondRef = createServiceRef<Label, RootScope>("registry.lone.second");
+const auto lonePluginRef = createServiceRef<Label>("registry.lone.plugin");
+
+// The ids of the one cycle start() reports.
+std::vector<std::string> loneCycle(Backend& backend) {
+  try {
+    backend.start();
+    FAIL("start() must throw");
+  } catch (const ValidationError& e) {
+    const auto cycles = e.problems(Problem::Kind::circular_dependency);
+    REQUIRE(cycles.size() == 1);
+    return cycles.front().ids;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("registry: a cycle alone in an otherwise ordered graph is found, whatever edge closes it",
+          "[registry]") {
+  auto backend = createBackend();
+  backend.add(quietLogger());
+  auto leaf = [] { return Label{"leaf"}; };
+  SECTION("a service depending on itself") {
+    backend.add(createServiceFactory(loneSelfRef, deps(loneSelfRef), [](Label& l) { return l; }));
+    CHECK(loneCycle(backend) == std::vector<std::string>{"registry.lone.self", "registry.lone.self"});
+  }
+  SECTION("an earlier service depending on a later one that depends on it") {
+    backend.add(createServiceFactory(loneFirstRef, deps(loneSecondRef), [](Label& l) { return l; }));
+    backend.add(createServiceFactory(loneSecondRef, deps(loneFirstRef), [](Label& l) { return l; }));
+    CHECK(loneCycle(backend).size() == 3);
+  }
+  SECTION("a cycle closed by a decorator's dep") {
+    backend.add(createServiceFactory(loneFirstRef, deps(), leaf));
+    backend.add(createServiceFactory(loneSecondRef, deps(loneFirstRef), [](Label& l) { return l; }));
+    backend.add(createServiceDecorator(loneFirstRef, deps(loneSecondRef),
+                                       [](Label& inner, Label&) { return inner; }));
+    CHECK(loneCycle(backend).size() == 3);
+  }
+  SECTION("plugin-scoped services, one of them with a root context") {
+    const auto other = createServiceRef<Label>("registry.lone.other");
+    backend.add(createServiceFactory(loneFirstRef, deps(), leaf));
+    backend.add(createServiceFactory(lonePluginRef, deps(other),
+                                     rootContext(deps(loneFirstRef), [](Label& l) { return l; }),
+                                     [](Label& context, Label&) { return context; }));
+    backend.add(createServiceFactory(other, deps(lonePluginRef), [](Label& l) { return l; }));
+    backend.add(pluginWith("lone", deps(lonePluginRef), [](Label&) {}));
+    CHECK(loneCycle(backend).size() == 3);
+  }
+  SECTION("a cycle through a ref's default factory") {
+    const auto defaulted = createServiceRef<Label, RootScope>("registry.lone.defaulted", [](auto service) {
+      return createServiceFactory(service, deps(loneFirstRef), [](Label& l) { return l; });
+    });
+    backend.add(createServiceFactory(loneFirstRef, deps(defaulted), [](Label& l) { return l; }));
+    CHECK(loneCycle(backend).size() == 3);
+  }
+}

@@ -787,6 +787,7 @@ class Engine {
     services_.clear();
     factories_.clear();
     depList_.clear();
+    upward_.clear();
     // Every factory names a service: sized once, the registry is not rehashed or moved while it fills.
     const std::size_t expected = factoryRecords_.size() + backendDefaults_.size() + 2;
     services_.reserve(expected);
@@ -794,7 +795,7 @@ class Engine {
     factories_.reserve(expected);
     // Large blocks are taken now, while the heap has few small free ones to consolidate first (glibc does
     // that on every large request): the cycle check's working memory.
-    scratch_.reserve(expected * 4);
+    scratch_.reserve(expected * 3);
     services_[serviceFor(*coreServices::pluginMetadata.info(), problems)].source = FactorySource::builtin;
     const auto installed = serviceFor(*coreServices::rootInstanceMetadata.info(), problems);
     if (instanceMetadataFactory_) {
@@ -981,6 +982,9 @@ class Engine {
       factory.contextDepCount = static_cast<std::uint32_t>(impl.contextDeps().size());
       for (const auto& ref : impl.deps()) depList_.push_back(serviceFor(*ref, problems));
       for (const auto& ref : impl.contextDeps()) depList_.push_back(serviceFor(*ref, problems));
+      for (auto d = factory.deps; d < depList_.size(); ++d) {  // where a cycle search must start
+        if (depList_[d] >= factory.service) upward_.push_back(depList_[d]);
+      }
       // A service's only factory: its deps are the service's edges (repeats included: every algorithm here
       // allows them). Merged ones get theirs in buildGraph().
       Service& service = services_[factory.service];
@@ -1268,7 +1272,8 @@ class Engine {
 
   void checkCycles(std::vector<Problem>& problems, const std::vector<char>* only) {
     const ServiceGraph graph = serviceGraph();
-    const bool none = acyclic(graph, scratch_);  // the common case, found without Tarjan's bookkeeping
+    // The common case, found without Tarjan's bookkeeping; the roots were noted as deps were resolved.
+    const bool none = acyclicFrom(graph, std::span<const std::uint32_t>(upward_), scratch_);
     std::vector<std::uint32_t>().swap(scratch_);
     if (none) return;
     std::uint32_t count = 0;
@@ -1737,6 +1742,7 @@ class Engine {
   std::vector<Factory> factories_;
   std::vector<InitDep> initDepList_;    // every plugin's and module's init deps, as slices (InitDeps)
   std::vector<std::uint32_t> depList_;  // every factory's deps, as slices (Factory::deps)
+  std::vector<std::uint32_t> upward_;   // targets of edges to a service numbered no lower: see acyclicFrom
   std::vector<std::uint32_t> merged_;   // while the registry is built: services buildGraph() lists edges for
   FlatTable<std::uint64_t, void*> pluginInstances_;  // instanceKey(plugin, service) -> instance
   FlatTable<std::uint32_t, void*> contexts_;         // factory -> its root context, once created

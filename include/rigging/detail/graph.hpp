@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -91,33 +92,24 @@ std::vector<std::uint32_t> stronglyConnectedComponents(const Graph& g, std::uint
   return component;
 }
 
-/// Whether the graph has no cycle (and no self-loop). `scratch` is working memory, passed in so that a
-/// caller checking large graphs can allocate it early.
+/// Whether no cycle (or self-loop) is reachable from `roots`: an iterative depth-first search from each,
+/// which meets every edge it reaches once. `scratch` is working memory, passed in so that a caller checking
+/// large graphs can allocate it early.
 ///
 /// Every cycle has an edge to a node numbered no lower than its source (its highest node is entered that
-/// way), so only the targets of such "upward" edges need a search: an iterative depth-first search from
-/// each, which meets every edge it reaches once. Registration order is mostly dependency order, so most
-/// edges point down and the search covers a small part of the graph, often none of it.
+/// way), so the targets of such "upward" edges are roots enough to find every cycle; acyclic() below finds
+/// them, the engine notes them as it resolves deps. Registration order is mostly dependency order, so there
+/// are few and the search covers a small part of the graph, often none of it.
 template <class Graph>
-bool acyclic(const Graph& g, std::vector<std::uint32_t>& scratch) {
+bool acyclicFrom(const Graph& g, std::span<const std::uint32_t> roots, std::vector<std::uint32_t>& scratch) {
+  if (roots.empty()) return true;
   const std::uint32_t n = g.size();
-  scratch.assign(std::size_t{n} * 4, 0);
+  scratch.assign(std::size_t{n} * 3, 0);
   std::uint32_t* const state = scratch.data();  // 0 unseen, 1 on the current path, 2 done
   std::uint32_t* const cursor = state + n;      // how many of a node's edges were followed
   std::uint32_t* const path = cursor + n;
-  std::uint32_t* const upward = path + n;  // 1: the target of an upward edge, where a search starts
-  bool any = false;
-  for (std::uint32_t v = 0; v < n; ++v) {
-    for (const std::uint32_t* e = g.first(v); e != g.last(v); ++e) {
-      if (*e < v) continue;
-      if (*e == v) return false;  // a self-loop
-      upward[*e] = 1;
-      any = true;
-    }
-  }
-  if (!any) return true;
-  for (std::uint32_t root = 0; root < n; ++root) {
-    if (upward[root] == 0 || state[root] != 0) continue;
+  for (const std::uint32_t root : roots) {
+    if (state[root] != 0) continue;
     std::uint32_t depth = 0;
     path[depth++] = root;
     state[root] = 1;
@@ -140,6 +132,18 @@ bool acyclic(const Graph& g, std::vector<std::uint32_t>& scratch) {
     }
   }
   return true;
+}
+
+/// Whether the graph has no cycle (and no self-loop); see acyclicFrom.
+template <class Graph>
+bool acyclic(const Graph& g, std::vector<std::uint32_t>& scratch) {
+  std::vector<std::uint32_t> roots;
+  for (std::uint32_t v = 0; v < g.size(); ++v) {
+    for (const std::uint32_t* e = g.first(v); e != g.last(v); ++e) {
+      if (*e >= v) roots.push_back(*e);
+    }
+  }
+  return acyclicFrom(g, roots, scratch);
 }
 
 /// The shortest cycle from `start` back to itself that stays inside start's component; the path begins and
