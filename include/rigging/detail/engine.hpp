@@ -574,6 +574,7 @@ class Engine {
   void registerPluginsAndModules(std::vector<Problem>& problems) {
     pluginIndex_.reserve(pluginImpls_.size() + moduleImpls_.size());  // no rehash while plugins are added
     plugins_.reserve(pluginImpls_.size() + moduleImpls_.size());
+    extensionPoints_.reserve(pluginImpls_.size());  // most plugins register one, if any
     for (const auto& impl : pluginImpls_) {
       if (const std::uint32_t* found = pluginIndex_.find(impl->key); found != nullptr) {
         if (plugins_[*found]->impl) {
