@@ -1545,36 +1545,58 @@ class Engine {
     return instance == nullptr ? nullptr : static_cast<LifecycleService*>(*instance);
   }
 
-  // Creates `s` (for `plugin` if plugin-scoped) and whatever it needs, dependencies first. Iterative: the
-  // stack of frames is also the dependency chain that error messages name.
+  // Creates `s` (for `plugin` if plugin-scoped) and whatever it needs, dependencies first; returns its
+  // instance.
   void* ensure(std::uint32_t s, Plugin* plugin) {
     if (void* existing = lookup(s, plugin)) return existing;
+    return build(s, plugin);
+  }
+
+  // ensure() for a service without an instance. Iterative: the stack of frames is also the dependency chain
+  // that error messages name. The instances of a frame's deps, found or made in edge order, are pushed on
+  // values_: a service with one plain factory (whose deps are its edges) is made from them directly.
+  void* build(std::uint32_t s, Plugin* plugin) {
     std::vector<Frame>& frames = frames_;  // factories cannot re-enter the engine: one stack will do
+    std::vector<void*>& values = values_;
     const RangeGraph graph = serviceGraph();
-    frames.assign(1, Frame{s, plugin, graph.first(s)});
-    while (!frames.empty()) {
-      Frame& top = frames.back();
-      if (top.next != graph.last(top.service)) {
-        const std::uint32_t dep = *top.next++;
-        Plugin* depPlugin = services_[dep].isRoot() ? nullptr : top.plugin;
-        if (lookup(dep, depPlugin) == nullptr) frames.push_back({dep, depPlugin, graph.first(dep)});
-        continue;
+    frames.clear();
+    values.clear();
+    frames.push_back({s, 0, plugin, graph.first(s), graph.last(s)});
+    Frame* top = &frames.back();
+    for (;;) {
+      while (top->next != top->last) {
+        const std::uint32_t dep = *top->next++;
+        Plugin* depPlugin = services_[dep].isRoot() ? nullptr : top->plugin;
+        if (void* existing = lookup(dep, depPlugin)) {
+          values.push_back(existing);
+          continue;
+        }
+        const auto base = static_cast<std::uint32_t>(values.size());
+        frames.push_back({dep, base, depPlugin, graph.first(dep), graph.last(dep)});
+        top = &frames.back();
       }
-      const Frame done = top;
+      void* object = nullptr;
       std::exception_ptr failure;
       try {
-        create(done.service, done.plugin);
+        object = create(top->service, top->plugin, values.data() + top->base);
       } catch (...) {
         failure = std::current_exception();
       }
-      if (failure) {
-        std::vector<std::string> chain;
-        for (const auto& frame : frames) chain.push_back(services_[frame.service].ref->id);
-        throwWithContext(failure, done.service, done.plugin, std::move(chain));
-      }
+      if (failure) failCreating(failure);
+      values.resize(top->base);
       frames.pop_back();
+      if (frames.empty()) return object;
+      values.push_back(object);
+      top = &frames.back();
     }
-    return lookup(s, plugin);
+  }
+
+  // The top frame's factory failed: names it and the dependency chain that led to it.
+  [[noreturn]] RIGGING_COLD void failCreating(const std::exception_ptr& failure) {
+    std::vector<std::string> chain;
+    for (const auto& frame : frames_) chain.push_back(services_[frame.service].ref->id);
+    const Frame& top = frames_.back();
+    throwWithContext(failure, top.service, top.plugin, std::move(chain));
   }
 
   // Called outside any handler, so that a null result nests nothing.
@@ -1606,8 +1628,32 @@ class Engine {
     for (const auto d : deps) args_.push_back(lookup(d, services_[d].isRoot() ? nullptr : plugin));
   }
 
-  void create(std::uint32_t s, Plugin* plugin) {
+  // Creates the instance of `s` (for `plugin` if plugin-scoped) and records it. `found` holds the instances
+  // of its edges, in order: a service with one factory, no root context and no decorator is made from them.
+  void* create(std::uint32_t s, Plugin* plugin, void* const* found) {
     Service& service = services_[s];
+    const std::uint32_t only = service.firstFactory;
+    void* object = nullptr;
+    if (only != no_node && factories_[only].next == no_node && service.firstDecorator == no_node &&
+        !service.ref->multiton && !factories_[only].impl->hasContext()) {
+      what_ = "the factory function";
+      Created instance;
+      factories_[only].impl->create(nullptr, found, instance, arena_);
+      own(instance);
+      object = instance.object;
+    } else {
+      object = createAny(service, plugin);
+    }
+    if (service.isRoot()) {
+      std::atomic_ref<void*>(service.rootInstance).store(object, std::memory_order_release);  // see resolve()
+    } else {
+      pluginInstances_.insert(instanceKey(*plugin, s), object);
+    }
+    return object;
+  }
+
+  // Any service: its factories (a multiton's list of instances), their root contexts, its decorators.
+  RIGGING_NOINLINE void* createAny(const Service& service, Plugin* plugin) {
     void* object = nullptr;
     void** items = nullptr;
     if (service.ref->multiton) {
@@ -1654,11 +1700,7 @@ class Engine {
       own(decorated);
       object = decorated.object;
     }
-    if (service.isRoot()) {
-      std::atomic_ref<void*>(service.rootInstance).store(object, std::memory_order_release);  // see resolve()
-    } else {
-      pluginInstances_.insert(instanceKey(*plugin, s), object);
-    }
+    return object;
   }
 
   // Runs one phase of a lifecycle implementation, which should not throw but might.
@@ -1737,10 +1779,13 @@ class Engine {
   std::vector<std::uint32_t> scratch_;  // the cycle check's, reserved with the registry
   struct Frame {
     std::uint32_t service;
+    std::uint32_t base;  // where the instances of its edges start in values_
     Plugin* plugin;
     const std::uint32_t* next;
+    const std::uint32_t* last;
   };
-  std::vector<Frame> frames_;    // ensure()'s stack
+  std::vector<Frame> frames_;    // build()'s stack
+  std::vector<void*> values_;    // build()'s instances of the edges of its frames
   std::vector<void*> args_;      // a factory's arguments
   std::vector<void*> initArgs_;  // an init's arguments
   const char* what_ = "";
