@@ -1277,13 +1277,17 @@ class Engine {
 
   // ---- (5) root services and the boot-failure policy ----
 
+  // Also finds, in the same pass, the plugin-scoped services every plugin creates at start (eagerServices_).
   void createRootServices() {
     created_.reserve(services_.size());  // most services are made; plugin-scoped ones may make it grow
+    eagerServices_.clear();
     for (std::uint32_t s = 0; s < services_.size(); ++s) {
       const Service& service = services_[s];
-      if (!service.isRoot() || service.rootInstance != nullptr) continue;
-      if (!eager(service)) continue;
-      ensure(s, nullptr);
+      if (service.isRoot()) {
+        if (service.rootInstance == nullptr && eager(service)) build(s, nullptr);
+      } else if (service.source != FactorySource::builtin && eager(service)) {
+        eagerServices_.push_back(s);
+      }
     }
   }
 
@@ -1362,13 +1366,7 @@ class Engine {
       logger->info({{"type", "initialization"}}, "Plugin initialization started: {}",
                    ids.empty() ? std::string("no plugins") : quoteAll(ids));
     }
-    // The plugin-scoped services every plugin creates at start, found once rather than once per plugin.
-    std::vector<std::uint32_t> eagerServices;
-    for (std::uint32_t s = 0; s < services_.size(); ++s) {
-      const Service& service = services_[s];
-      if (!service.isRoot() && service.source != FactorySource::builtin && eager(service))
-        eagerServices.push_back(s);
-    }
+    const std::vector<std::uint32_t>& eagerServices = eagerServices_;  // found by createRootServices()
     // Sized for the plugin-scoped services the inits name directly, and as many again for their deps.
     std::size_t direct = 0;
     for (const Plugin* plugin : plugins_) {
@@ -1553,42 +1551,60 @@ class Engine {
   }
 
   // ensure() for a service without an instance. Iterative: the stack of frames is also the dependency chain
-  // that error messages name. The instances of a frame's deps, found or made in edge order, are pushed on
-  // values_: a service with one plain factory (whose deps are its edges) is made from them directly.
+  // that error messages name. The instances of a frame's deps, found or made in edge order, are kept in
+  // values_ (room for all of a frame's is made when it is pushed): a service with one plain factory (whose
+  // deps are its edges) is made from them directly.
   void* build(std::uint32_t s, Plugin* plugin) {
     std::vector<Frame>& frames = frames_;  // factories cannot re-enter the engine: one stack will do
-    std::vector<void*>& values = values_;
     const RangeGraph graph = serviceGraph();
+    std::uint32_t used = 0;  // of values_
+    void** values = values_.data();
     frames.clear();
-    values.clear();
-    frames.push_back({s, 0, plugin, graph.first(s), graph.last(s)});
-    Frame* top = &frames.back();
-    for (;;) {
-      while (top->next != top->last) {
-        const std::uint32_t dep = *top->next++;
-        Plugin* depPlugin = services_[dep].isRoot() ? nullptr : top->plugin;
-        if (void* existing = lookup(dep, depPlugin)) {
-          values.push_back(existing);
-          continue;
+    bool creating = false;
+    std::exception_ptr failure;
+    try {
+      for (;;) {  // pushes a frame for `s`
+        const std::uint32_t* first = graph.first(s);
+        const std::uint32_t* last = graph.last(s);
+        const std::size_t need = used + static_cast<std::size_t>(last - first);
+        if (need > values_.size()) {
+          values_.resize(std::max(need, 2 * values_.size()));
+          values = values_.data();
         }
-        const auto base = static_cast<std::uint32_t>(values.size());
-        frames.push_back({dep, base, depPlugin, graph.first(dep), graph.last(dep)});
-        top = &frames.back();
+        frames.push_back({s, used, plugin, first, last});
+        Frame* top = &frames.back();
+        for (;;) {  // finds or makes the deps of the top frame, then makes it
+          const std::uint32_t* next = top->next;
+          bool missing = false;
+          while (next != top->last) {
+            const std::uint32_t dep = *next++;
+            Plugin* depPlugin = services_[dep].isRoot() ? nullptr : top->plugin;
+            void* existing = lookup(dep, depPlugin);
+            if (existing == nullptr) {
+              top->next = next;
+              s = dep;
+              plugin = depPlugin;
+              missing = true;
+              break;
+            }
+            values[used++] = existing;
+          }
+          if (missing) break;  // push a frame for it
+          creating = true;
+          void* object = create(top->service, top->plugin, values + top->base);
+          creating = false;
+          used = top->base;
+          frames.pop_back();
+          if (frames.empty()) return object;
+          values[used++] = object;
+          top = &frames.back();
+        }
       }
-      void* object = nullptr;
-      std::exception_ptr failure;
-      try {
-        object = create(top->service, top->plugin, values.data() + top->base);
-      } catch (...) {
-        failure = std::current_exception();
-      }
-      if (failure) failCreating(failure);
-      values.resize(top->base);
-      frames.pop_back();
-      if (frames.empty()) return object;
-      values.push_back(object);
-      top = &frames.back();
+    } catch (...) {
+      failure = std::current_exception();
     }
+    if (!creating) std::rethrow_exception(failure);
+    failCreating(failure);
   }
 
   // The top frame's factory failed: names it and the dependency chain that led to it.
@@ -1784,8 +1800,9 @@ class Engine {
     const std::uint32_t* next;
     const std::uint32_t* last;
   };
-  std::vector<Frame> frames_;    // build()'s stack
-  std::vector<void*> values_;    // build()'s instances of the edges of its frames
+  std::vector<std::uint32_t> eagerServices_;  // the plugin-scoped services every plugin creates at start
+  std::vector<Frame> frames_;                 // build()'s stack
+  std::vector<void*> values_;    // build()'s instances of the edges of its frames; sized, not pushed
   std::vector<void*> args_;      // a factory's arguments
   std::vector<void*> initArgs_;  // an init's arguments
   const char* what_ = "";
