@@ -1550,55 +1550,84 @@ class Engine {
     return build(s, plugin);
   }
 
-  // ensure() for a service without an instance. Iterative: the stack of frames is also the dependency chain
-  // that error messages name. The instances of a frame's deps, found or made in edge order, are kept in
-  // values_ (room for all of a frame's is made when it is pushed): a service with one plain factory (whose
-  // deps are its edges) is made from them directly.
+  // ensure() for a service without an instance. Most have every dep made already: their instances are
+  // gathered into values_ and the service is made from them, with no frame.
   void* build(std::uint32_t s, Plugin* plugin) {
+    const RangeGraph graph = serviceGraph();
+    const std::uint32_t* next = graph.first(s);
+    const std::uint32_t* const last = graph.last(s);
+    const auto count = static_cast<std::size_t>(last - next);
+    if (count > values_.size()) values_.resize(std::max(count, 2 * values_.size()));
+    void** const values = values_.data();
+    std::uint32_t used = 0;
+    for (; next != last; ++next) {
+      const std::uint32_t dep = *next;
+      void* existing = lookup(dep, services_[dep].isRoot() ? nullptr : plugin);
+      if (existing == nullptr) return buildDeep(s, plugin, next, used);
+      values[used++] = existing;
+    }
+    void* object = nullptr;
+    std::exception_ptr failure;
+    try {
+      object = create(s, plugin, values);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (failure) {
+      frames_.assign(1, Frame{s, 0, plugin, last, last});
+      failCreating(failure);
+    }
+    return object;
+  }
+
+  // build() for a service with a dep to make: `next` is that dep, values_ holds the instances of those
+  // before it. Iterative: the stack of frames is also the dependency chain that error messages name. The
+  // instances of a frame's deps, found or made in edge order, are kept in values_ (room for all of a frame's
+  // is made when it is pushed): a service with one plain factory (whose deps are its edges) is made from
+  // them.
+  RIGGING_NOINLINE void* buildDeep(std::uint32_t s, Plugin* plugin, const std::uint32_t* next,
+                                   std::uint32_t used) {
     std::vector<Frame>& frames = frames_;  // factories cannot re-enter the engine: one stack will do
     const RangeGraph graph = serviceGraph();
-    std::uint32_t used = 0;  // of values_
     void** values = values_.data();
     frames.clear();
+    frames.push_back({s, 0, plugin, next, graph.last(s)});
     bool creating = false;
     std::exception_ptr failure;
     try {
-      for (;;) {  // pushes a frame for `s`
-        const std::uint32_t* first = graph.first(s);
-        const std::uint32_t* last = graph.last(s);
-        const std::size_t need = used + static_cast<std::size_t>(last - first);
-        if (need > values_.size()) {
-          values_.resize(std::max(need, 2 * values_.size()));
-          values = values_.data();
-        }
-        frames.push_back({s, used, plugin, first, last});
-        Frame* top = &frames.back();
-        for (;;) {  // finds or makes the deps of the top frame, then makes it
-          const std::uint32_t* next = top->next;
-          bool missing = false;
-          while (next != top->last) {
-            const std::uint32_t dep = *next++;
-            Plugin* depPlugin = services_[dep].isRoot() ? nullptr : top->plugin;
-            void* existing = lookup(dep, depPlugin);
-            if (existing == nullptr) {
-              top->next = next;
-              s = dep;
-              plugin = depPlugin;
-              missing = true;
-              break;
+      Frame* top = &frames.back();
+      for (;;) {
+        const std::uint32_t* at = top->next;
+        bool missing = false;
+        while (at != top->last) {
+          const std::uint32_t dep = *at++;
+          Plugin* depPlugin = services_[dep].isRoot() ? nullptr : top->plugin;
+          void* existing = lookup(dep, depPlugin);
+          if (existing == nullptr) {
+            top->next = at;
+            const std::uint32_t* first = graph.first(dep);
+            const std::uint32_t* end = graph.last(dep);
+            const std::size_t need = used + static_cast<std::size_t>(end - first);
+            if (need > values_.size()) {
+              values_.resize(std::max(need, 2 * values_.size()));
+              values = values_.data();
             }
-            values[used++] = existing;
+            frames.push_back({dep, used, depPlugin, first, end});
+            top = &frames.back();
+            missing = true;
+            break;
           }
-          if (missing) break;  // push a frame for it
-          creating = true;
-          void* object = create(top->service, top->plugin, values + top->base);
-          creating = false;
-          used = top->base;
-          frames.pop_back();
-          if (frames.empty()) return object;
-          values[used++] = object;
-          top = &frames.back();
+          values[used++] = existing;
         }
+        if (missing) continue;
+        creating = true;
+        void* object = create(top->service, top->plugin, values + top->base);
+        creating = false;
+        used = top->base;
+        frames.pop_back();
+        if (frames.empty()) return object;
+        values[used++] = object;
+        top = &frames.back();
       }
     } catch (...) {
       failure = std::current_exception();
@@ -1646,7 +1675,7 @@ class Engine {
 
   // Creates the instance of `s` (for `plugin` if plugin-scoped) and records it. `found` holds the instances
   // of its edges, in order: a service with one factory, no root context and no decorator is made from them.
-  void* create(std::uint32_t s, Plugin* plugin, void* const* found) {
+  RIGGING_ALWAYS_INLINE void* create(std::uint32_t s, Plugin* plugin, void* const* found) {
     Service& service = services_[s];
     const std::uint32_t only = service.firstFactory;
     void* object = nullptr;
