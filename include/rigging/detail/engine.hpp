@@ -1413,25 +1413,33 @@ class Engine {
     return count;
   }
 
+  // One clock reading starts each module and ends the one before (or the plugin's eager services).
   void startPlugin(Plugin& plugin, const std::vector<std::uint32_t>& eagerServices) {
     const auto began = std::chrono::steady_clock::now();
+    auto now = began;
     PluginStartupResult result{plugin.id, StartupStatus::ok, {}, std::nullopt, {}};
     auto fail = [](std::exception_ptr error, bool abort) {
       return StartupFailure{error, describe(error), !abort};
     };
     bool servicesReady = true;
-    try {
-      for (const auto s : eagerServices) ensure(s, &plugin);
-    } catch (...) {
-      servicesReady = false;
-      result.status = StartupStatus::failed;
-      result.failure = fail(std::current_exception(), plugin.abortOnFailure);
+    if (!eagerServices.empty()) {
+      try {
+        for (const auto s : eagerServices) ensure(s, &plugin);
+      } catch (...) {
+        servicesReady = false;
+        result.status = StartupStatus::failed;
+        result.failure = fail(std::current_exception(), plugin.abortOnFailure);
+      }
+      now = std::chrono::steady_clock::now();
     }
-    for (const auto m : moduleOrderOf(plugin)) {
+    const auto order = moduleOrderOf(plugin);
+    result.modules.reserve(order.size());
+    for (const auto m : order) {
       const Module& module = modules_[m];
-      ModuleStartupResult moduleResult{module.impl->moduleId, StartupStatus::skipped, {}, std::nullopt};
+      ModuleStartupResult& moduleResult = result.modules.emplace_back(
+          ModuleStartupResult{module.impl->moduleId, StartupStatus::skipped, {}, std::nullopt});
       if (servicesReady) {
-        const auto moduleBegan = std::chrono::steady_clock::now();
+        const auto moduleBegan = now;
         try {
           runInit(*module.init, initDepsOf(module.initDeps), plugin, module.impl->moduleId);
           moduleResult.status = StartupStatus::ok;
@@ -1439,9 +1447,9 @@ class Engine {
           moduleResult.status = StartupStatus::failed;
           moduleResult.failure = fail(std::current_exception(), module.abortOnFailure);
         }
-        moduleResult.duration = std::chrono::steady_clock::now() - moduleBegan;
+        now = std::chrono::steady_clock::now();
+        moduleResult.duration = now - moduleBegan;
       }
-      result.modules.push_back(std::move(moduleResult));
     }
     if (servicesReady) {
       try {
