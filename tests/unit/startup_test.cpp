@@ -8,9 +8,11 @@
 #include <rigging/startup_result.hpp>
 #include <rigging/testing.hpp>
 
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace rigging;
@@ -227,6 +229,36 @@ TEST_CASE("startup: the result lists every plugin with its time", "[startup]") {
   CHECK(result.plugins[0].duration >= result.plugins[0].modules[0].duration);
   CHECK(result.duration >= result.plugins[0].duration);
   CHECK(&backend.startupResult() == &result);
+}
+
+TEST_CASE("startup: each module's time is its own; the plugin's covers its eager services, modules and init",
+          "[startup]") {
+  using std::chrono::milliseconds;
+  auto nap = [](int ms) { std::this_thread::sleep_for(milliseconds(ms)); };
+  const auto slow = createServiceRef<Counted>("test.slowEager");
+  auto backend = createBackend();
+  backend.add(createServiceFactory(
+      slow, deps(),
+      [&] {
+        nap(300);
+        return Counted("slow");
+      },
+      Initialization::always));
+  backend.add(pluginWith("timed", deps(), [&] { nap(20); }));
+  backend.add(moduleWith("timed", "first", deps(), [&] { nap(40); }));
+  backend.add(moduleWith("timed", "second", deps(), [&] { nap(10); }));
+  const auto& result = backend.start();
+  REQUIRE(result.plugins.size() == 1);
+  const auto& plugin = result.plugins[0];
+  REQUIRE(plugin.modules.size() == 2);
+  const auto first = plugin.modules[0].duration;
+  const auto second = plugin.modules[1].duration;
+  CHECK(first >= milliseconds(40));
+  CHECK(second >= milliseconds(10));
+  CHECK(first < milliseconds(300));  // the eager service's time is not the first module's
+  CHECK(second < milliseconds(300));
+  CHECK(plugin.duration >= milliseconds(300 + 40 + 10 + 20));
+  CHECK(plugin.duration >= first + second + milliseconds(300 + 20));
 }
 
 TEST_CASE("startup: plugin-scoped services with 'always' are created for every plugin before its modules",

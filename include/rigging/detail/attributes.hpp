@@ -9,7 +9,10 @@
 #define RIGGING_NOINLINE __attribute__((noinline))
 /// Rarely run: kept out of line and optimised for size.
 #define RIGGING_COLD __attribute__((noinline, cold))
+/// Hot and called from few places in the library itself: copied into each, whatever the inliner estimates.
+#define RIGGING_ALWAYS_INLINE __attribute__((always_inline))
 #else
 #define RIGGING_NOINLINE
 #define RIGGING_COLD
+#define RIGGING_ALWAYS_INLINE
 #endif

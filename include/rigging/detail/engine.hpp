@@ -1307,13 +1307,17 @@ class Engine {
 
   // ---- (5) root services and the boot-failure policy ----
 
+  // Also finds, in the same pass, the plugin-scoped services every plugin creates at start (eagerServices_).
   void createRootServices() {
     created_.reserve(services_.size());  // most services are made; plugin-scoped ones may make it grow
+    eagerServices_.clear();
     for (std::uint32_t s = 0; s < services_.size(); ++s) {
       const Service& service = services_[s];
-      if (!service.isRoot() || service.rootInstance != nullptr) continue;
-      if (!eager(service)) continue;
-      ensure(s, nullptr);
+      if (service.isRoot()) {
+        if (service.rootInstance == nullptr && eager(service)) build(s, nullptr);
+      } else if (service.source != FactorySource::builtin && eager(service)) {
+        eagerServices_.push_back(s);
+      }
     }
   }
 
@@ -1392,13 +1396,7 @@ class Engine {
       logger->info({{"type", "initialization"}}, "Plugin initialization started: {}",
                    ids.empty() ? std::string("no plugins") : quoteAll(ids));
     }
-    // The plugin-scoped services every plugin creates at start, found once rather than once per plugin.
-    std::vector<std::uint32_t> eagerServices;
-    for (std::uint32_t s = 0; s < services_.size(); ++s) {
-      const Service& service = services_[s];
-      if (!service.isRoot() && service.source != FactorySource::builtin && eager(service))
-        eagerServices.push_back(s);
-    }
+    const std::vector<std::uint32_t>& eagerServices = eagerServices_;  // found by createRootServices()
     // Sized for the plugin-scoped services the inits name directly, and as many again for their deps.
     std::size_t direct = 0;
     for (const Plugin* plugin : plugins_) {
@@ -1445,25 +1443,33 @@ class Engine {
     return count;
   }
 
+  // One clock reading starts each module and ends the one before (or the plugin's eager services).
   void startPlugin(Plugin& plugin, const std::vector<std::uint32_t>& eagerServices) {
     const auto began = std::chrono::steady_clock::now();
+    auto now = began;
     PluginStartupResult result{plugin.id, StartupStatus::ok, {}, std::nullopt, {}};
     auto fail = [](std::exception_ptr error, bool abort) {
       return StartupFailure{error, describe(error), !abort};
     };
     bool servicesReady = true;
-    try {
-      for (const auto s : eagerServices) ensure(s, &plugin);
-    } catch (...) {
-      servicesReady = false;
-      result.status = StartupStatus::failed;
-      result.failure = fail(std::current_exception(), plugin.abortOnFailure);
+    if (!eagerServices.empty()) {
+      try {
+        for (const auto s : eagerServices) ensure(s, &plugin);
+      } catch (...) {
+        servicesReady = false;
+        result.status = StartupStatus::failed;
+        result.failure = fail(std::current_exception(), plugin.abortOnFailure);
+      }
+      now = std::chrono::steady_clock::now();
     }
-    for (const auto m : moduleOrderOf(plugin)) {
+    const auto order = moduleOrderOf(plugin);
+    result.modules.reserve(order.size());
+    for (const auto m : order) {
       const Module& module = modules_[m];
-      ModuleStartupResult moduleResult{module.impl->moduleId, StartupStatus::skipped, {}, std::nullopt};
+      ModuleStartupResult& moduleResult = result.modules.emplace_back(
+          ModuleStartupResult{module.impl->moduleId, StartupStatus::skipped, {}, std::nullopt});
       if (servicesReady) {
-        const auto moduleBegan = std::chrono::steady_clock::now();
+        const auto moduleBegan = now;
         try {
           runInit(*module.init, initDepsOf(module.initDeps), plugin, module.impl->moduleId);
           moduleResult.status = StartupStatus::ok;
@@ -1471,9 +1477,9 @@ class Engine {
           moduleResult.status = StartupStatus::failed;
           moduleResult.failure = fail(std::current_exception(), module.abortOnFailure);
         }
-        moduleResult.duration = std::chrono::steady_clock::now() - moduleBegan;
+        now = std::chrono::steady_clock::now();
+        moduleResult.duration = now - moduleBegan;
       }
-      result.modules.push_back(std::move(moduleResult));
     }
     if (servicesReady) {
       try {
@@ -1575,36 +1581,105 @@ class Engine {
     return instance == nullptr ? nullptr : static_cast<LifecycleService*>(*instance);
   }
 
-  // Creates `s` (for `plugin` if plugin-scoped) and whatever it needs, dependencies first. Iterative: the
-  // stack of frames is also the dependency chain that error messages name.
+  // Creates `s` (for `plugin` if plugin-scoped) and whatever it needs, dependencies first; returns its
+  // instance.
   void* ensure(std::uint32_t s, Plugin* plugin) {
     if (void* existing = lookup(s, plugin)) return existing;
+    return build(s, plugin);
+  }
+
+  // ensure() for a service without an instance. Most have every dep made already: their instances are
+  // gathered into values_ and the service is made from them, with no frame.
+  void* build(std::uint32_t s, Plugin* plugin) {
+    const ServiceGraph graph = serviceGraph();
+    const std::uint32_t* next = graph.first(s);
+    const std::uint32_t* const last = graph.last(s);
+    const auto count = static_cast<std::size_t>(last - next);
+    if (count > values_.size()) values_.resize(std::max(count, 2 * values_.size()));
+    void** const values = values_.data();
+    std::uint32_t used = 0;
+    for (; next != last; ++next) {
+      const std::uint32_t dep = *next;
+      void* existing = lookup(dep, services_[dep].isRoot() ? nullptr : plugin);
+      if (existing == nullptr) return buildDeep(s, plugin, next, used);
+      values[used++] = existing;
+    }
+    void* object = nullptr;
+    std::exception_ptr failure;
+    try {
+      object = create(s, plugin, values);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (failure) {
+      frames_.assign(1, Frame{s, 0, plugin, last, last});
+      failCreating(failure);
+    }
+    return object;
+  }
+
+  // build() for a service with a dep to make: `next` is that dep, values_ holds the instances of those
+  // before it. Iterative: the stack of frames is also the dependency chain that error messages name. The
+  // instances of a frame's deps, found or made in edge order, are kept in values_ (room for all of a frame's
+  // is made when it is pushed): a service with one plain factory (whose deps are its edges) is made from
+  // them.
+  RIGGING_NOINLINE void* buildDeep(std::uint32_t s, Plugin* plugin, const std::uint32_t* next,
+                                   std::uint32_t used) {
     std::vector<Frame>& frames = frames_;  // factories cannot re-enter the engine: one stack will do
     const ServiceGraph graph = serviceGraph();
-    frames.assign(1, Frame{s, plugin, graph.first(s)});
-    while (!frames.empty()) {
-      Frame& top = frames.back();
-      if (top.next != graph.last(top.service)) {
-        const std::uint32_t dep = *top.next++;
-        Plugin* depPlugin = services_[dep].isRoot() ? nullptr : top.plugin;
-        if (lookup(dep, depPlugin) == nullptr) frames.push_back({dep, depPlugin, graph.first(dep)});
-        continue;
+    void** values = values_.data();
+    frames.clear();
+    frames.push_back({s, 0, plugin, next, graph.last(s)});
+    bool creating = false;
+    std::exception_ptr failure;
+    try {
+      Frame* top = &frames.back();
+      for (;;) {
+        const std::uint32_t* at = top->next;
+        bool missing = false;
+        while (at != top->last) {
+          const std::uint32_t dep = *at++;
+          Plugin* depPlugin = services_[dep].isRoot() ? nullptr : top->plugin;
+          void* existing = lookup(dep, depPlugin);
+          if (existing == nullptr) {
+            top->next = at;
+            const std::uint32_t* first = graph.first(dep);
+            const std::uint32_t* end = graph.last(dep);
+            const std::size_t need = used + static_cast<std::size_t>(end - first);
+            if (need > values_.size()) {
+              values_.resize(std::max(need, 2 * values_.size()));
+              values = values_.data();
+            }
+            frames.push_back({dep, used, depPlugin, first, end});
+            top = &frames.back();
+            missing = true;
+            break;
+          }
+          values[used++] = existing;
+        }
+        if (missing) continue;
+        creating = true;
+        void* object = create(top->service, top->plugin, values + top->base);
+        creating = false;
+        used = top->base;
+        frames.pop_back();
+        if (frames.empty()) return object;
+        values[used++] = object;
+        top = &frames.back();
       }
-      const Frame done = top;
-      std::exception_ptr failure;
-      try {
-        create(done.service, done.plugin);
-      } catch (...) {
-        failure = std::current_exception();
-      }
-      if (failure) {
-        std::vector<std::string> chain;
-        for (const auto& frame : frames) chain.push_back(services_[frame.service].ref->id);
-        throwWithContext(failure, done.service, done.plugin, std::move(chain));
-      }
-      frames.pop_back();
+    } catch (...) {
+      failure = std::current_exception();
     }
-    return lookup(s, plugin);
+    if (!creating) std::rethrow_exception(failure);
+    failCreating(failure);
+  }
+
+  // The top frame's factory failed: names it and the dependency chain that led to it.
+  [[noreturn]] RIGGING_COLD void failCreating(const std::exception_ptr& failure) {
+    std::vector<std::string> chain;
+    for (const auto& frame : frames_) chain.push_back(services_[frame.service].ref->id);
+    const Frame& top = frames_.back();
+    throwWithContext(failure, top.service, top.plugin, std::move(chain));
   }
 
   // Called outside any handler, so that a null result nests nothing.
@@ -1636,8 +1711,32 @@ class Engine {
     for (const auto d : deps) args_.push_back(lookup(d, services_[d].isRoot() ? nullptr : plugin));
   }
 
-  void create(std::uint32_t s, Plugin* plugin) {
+  // Creates the instance of `s` (for `plugin` if plugin-scoped) and records it. `found` holds the instances
+  // of its edges, in order: a service with one factory, no root context and no decorator is made from them.
+  RIGGING_ALWAYS_INLINE void* create(std::uint32_t s, Plugin* plugin, void* const* found) {
     Service& service = services_[s];
+    const std::uint32_t only = service.firstFactory;
+    void* object = nullptr;
+    if (only != no_node && factories_[only].next == no_node && service.firstDecorator == no_node &&
+        !service.ref->multiton && !factories_[only].impl->hasContext()) {
+      what_ = "the factory function";
+      Created instance;
+      factories_[only].impl->create(nullptr, found, instance, arena_);
+      own(instance);
+      object = instance.object;
+    } else {
+      object = createAny(service, plugin);
+    }
+    if (service.isRoot()) {
+      std::atomic_ref<void*>(service.rootInstance).store(object, std::memory_order_release);  // see resolve()
+    } else {
+      pluginInstances_.insert(instanceKey(*plugin, s), object);
+    }
+    return object;
+  }
+
+  // Any service: its factories (a multiton's list of instances), their root contexts, its decorators.
+  RIGGING_NOINLINE void* createAny(const Service& service, Plugin* plugin) {
     void* object = nullptr;
     void** items = nullptr;
     if (service.ref->multiton) {
@@ -1684,11 +1783,7 @@ class Engine {
       own(decorated);
       object = decorated.object;
     }
-    if (service.isRoot()) {
-      std::atomic_ref<void*>(service.rootInstance).store(object, std::memory_order_release);  // see resolve()
-    } else {
-      pluginInstances_.insert(instanceKey(*plugin, s), object);
-    }
+    return object;
   }
 
   // Runs one phase of a lifecycle implementation, which should not throw but might.
@@ -1768,10 +1863,14 @@ class Engine {
   std::vector<std::uint32_t> scratch_;  // the cycle check's, reserved with the registry
   struct Frame {
     std::uint32_t service;
+    std::uint32_t base;  // where the instances of its edges start in values_
     Plugin* plugin;
     const std::uint32_t* next;
+    const std::uint32_t* last;
   };
-  std::vector<Frame> frames_;    // ensure()'s stack
+  std::vector<std::uint32_t> eagerServices_;  // the plugin-scoped services every plugin creates at start
+  std::vector<Frame> frames_;                 // build()'s stack
+  std::vector<void*> values_;    // build()'s instances of the edges of its frames; sized, not pushed
   std::vector<void*> args_;      // a factory's arguments
   std::vector<void*> initArgs_;  // an init's arguments
   const char* what_ = "";
