@@ -981,11 +981,15 @@ class Engine {
       factory.deps = static_cast<std::uint32_t>(depList_.size());
       factory.depCount = static_cast<std::uint32_t>(impl.deps().size());
       factory.contextDepCount = static_cast<std::uint32_t>(impl.contextDeps().size());
-      for (const auto& ref : impl.deps()) depList_.push_back(serviceFor(*ref, problems));
-      for (const auto& ref : impl.contextDeps()) depList_.push_back(serviceFor(*ref, problems));
-      for (auto d = factory.deps; d < depList_.size(); ++d) {  // where a cycle search must start
-        if (depList_[d] >= factory.service) upward_.push_back(depList_[d]);
-      }
+      const std::uint32_t s = factory.service;
+      auto add = [&](const RefInfo& ref) {
+        const std::uint32_t d = serviceFor(ref, problems);
+        depList_.push_back(d);
+        if (d >= s) [[unlikely]]
+          upward_.push_back(d);  // where a cycle search must start
+      };
+      for (const auto& ref : impl.deps()) add(*ref);
+      for (const auto& ref : impl.contextDeps()) add(*ref);
       // A service's only factory: its deps are the service's edges (repeats included: every algorithm here
       // allows them). Merged ones get theirs in buildGraph().
       Service& service = services_[factory.service];
