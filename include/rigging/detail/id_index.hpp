@@ -6,6 +6,7 @@
 // backends of different services, say) gets the hash table instead.
 #pragma once
 
+#include <rigging/detail/attributes.hpp>
 #include <rigging/detail/flat_table.hpp>
 
 #include <cstddef>
@@ -43,8 +44,8 @@ class IdIndex {
 
   /// Inserts `value` under `key` unless the key is there; returns the entry and whether it was inserted.
   std::pair<std::uint32_t*, bool> insert(std::uint32_t key, std::uint32_t value) {
-    if (!isDense_) return table_.insert(key, value);
-    if (key >= dense_.size()) dense_.resize(std::size_t{key} + 1 + dense_.size() / 2, none);  // a newer id
+    if (!isDense_ || key >= dense_.size()) [[unlikely]]
+      return insertSlow(key, value);
     std::uint32_t& slot = dense_[key];
     if (slot != none) return {&slot, false};
     slot = value;
@@ -52,6 +53,13 @@ class IdIndex {
   }
 
  private:
+  // Out of line, so that the array's path stays small where it is inlined.
+  RIGGING_NOINLINE std::pair<std::uint32_t*, bool> insertSlow(std::uint32_t key, std::uint32_t value) {
+    if (!isDense_) return table_.insert(key, value);
+    dense_.resize(std::size_t{key} + 1 + dense_.size() / 2, none);  // an id numbered after reset()
+    return insert(key, value);
+  }
+
   bool isDense_ = true;
   std::vector<std::uint32_t> dense_;
   FlatTable<std::uint32_t, std::uint32_t> table_;
