@@ -178,3 +178,21 @@ TEST_CASE("feature loader: a throwing loader unwinds what it needed", "[feature_
   CHECK_THROWS_WITH(backend.start(), "Feature loader #1 threw an error: no features today");
   CHECK(Counted::live == 0);
 }
+
+TEST_CASE("feature loader: a loader that returns a moved-from feature is an error that names the loader",
+          "[feature_loader]") {
+  auto backend = createBackend();
+  backend.add(createBackendFeatureLoader(deps(), [] {
+    auto factory = createServiceFactory(greeting, deps(), [] { return Named("moved"); });
+    const BackendFeature taken = std::move(factory);
+    return std::vector<BackendFeature>{taken, factory};  // `factory` was moved from: it is empty
+  }));
+  try {
+    backend.start();
+    FAIL("start() must throw");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::invalid_registration);
+    CHECK_THAT(e.what(), Catch::Contains("Feature loader #1 returned an empty feature (one that was moved "
+                                         "from); return the feature itself"));
+  }
+}

@@ -537,7 +537,14 @@ class Engine {
             Error(ErrorCode::factory_threw, "Feature loader #" + std::to_string(number) +
                                                 " threw an error: " + describe(std::current_exception())));
       }
-      for (const auto& feature : features) apply(feature, FactorySource::loader, number);
+      for (const auto& feature : features) {
+        if (!feature.owner()) {
+          throw Error(ErrorCode::invalid_registration,
+                      "Feature loader #" + std::to_string(number) +
+                          " returned an empty feature (one that was moved from); return the feature itself");
+        }
+        apply(feature, FactorySource::loader, number);
+      }
       carryRootInstances();
     }
   }
@@ -789,6 +796,7 @@ class Engine {
     factories_.clear();
     depList_.clear();
     upward_.clear();
+    contexts_.clear();  // keyed by factory index, which this build renumbers
     // Every factory names a service: sized once, the registry is not rehashed or moved while it fills.
     const std::size_t expected = factoryRecords_.size() + backendDefaults_.size() + 2;
     services_.reserve(expected);
@@ -1542,11 +1550,17 @@ class Engine {
   Plugin& pluginState(std::uint32_t key, std::string_view pluginId) {
     if (const std::uint32_t* found = pluginIndex_.find(key)) return *plugins_[*found];
     const auto index = static_cast<std::uint32_t>(plugins_.size());
-    plugins_.reserve(plugins_.size() + 1);
-    pluginIndex_.reserve(plugins_.size() + 1);
-    void* memory = arena_.allocate(sizeof(Plugin), alignof(Plugin));
-    plugins_.push_back(::new (memory) Plugin(pluginId, index, &arena_));
-    pluginIndex_.insert(key, index);
+    // Room first (geometric growth), so nothing can throw once the plugin is made.
+    plugins_.push_back(nullptr);
+    try {
+      pluginIndex_.reserve(plugins_.size());
+      void* memory = arena_.allocate(sizeof(Plugin), alignof(Plugin));
+      plugins_.back() = ::new (memory) Plugin(pluginId, index, &arena_);  // if it throws, the bytes stay
+    } catch (...) {
+      plugins_.pop_back();
+      throw;
+    }
+    pluginIndex_.insert(key, index);  // reserved: does not throw
     return *plugins_.back();
   }
 
