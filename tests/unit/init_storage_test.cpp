@@ -141,3 +141,47 @@ TEST_CASE("init storage: a plugin's metadata stays where it is while later plugi
   CHECK(first->getId() == "first");
   backend.stop();
 }
+
+namespace {
+
+// Records its name when destroyed.
+struct Farewell {
+  Farewell(std::vector<std::string>& log, std::string name) : log_(&log), name_(std::move(name)) {}
+  Farewell(const Farewell& copied) = default;
+  Farewell& operator=(const Farewell&) = delete;
+  ~Farewell() {
+    if (log_ != nullptr) log_->push_back(name_);
+  }
+  std::vector<std::string>* log_;
+  std::string name_;
+};
+
+struct FarewellPoint {
+  explicit FarewellPoint(std::vector<std::string>& log) : farewell(log, "plugin's extension point") {}
+  Farewell farewell;
+};
+
+const auto farewellPointRef = createExtensionPoint<FarewellPoint>("init-storage.farewell");
+
+}  // namespace
+
+TEST_CASE("init storage: what modules registered is destroyed before what their plugin registered",
+          "[init-storage]") {
+  std::vector<std::string> log;
+  {
+    auto backend = createBackend();
+    backend.add(quietInitLogger());
+    backend.add(createBackendPlugin("farewell", [&log](PluginRegistrationPoints& env) {
+      env.registerExtensionPoint(farewellPointRef, std::make_shared<FarewellPoint>(log));
+      env.registerInit(deps(), [] {});
+    }));
+    backend.add(createBackendModule("farewell", "user", [&log](ModuleRegistrationPoints& env) {
+      env.registerInit(deps(farewellPointRef), [last = std::make_shared<Farewell>(log, "module's init")](
+                                                   FarewellPoint&) { (void)last; });
+    }));
+    backend.start();
+    backend.stop();
+    log.clear();  // copies made while registering
+  }
+  CHECK(log == std::vector<std::string>{"module's init", "plugin's extension point"});
+}

@@ -90,6 +90,7 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
   ~Engine() {
     stop();
+    modules_.clear();  // what modules registered goes first, as it always has, then the plugins' own
     for (Plugin* plugin : plugins_) plugin->~Plugin();  // their bytes go with arena_
   }
 
