@@ -348,7 +348,7 @@ inline bool endsWith(std::string_view text, std::string_view end) {
     if (std::strncmp(*entry, prefix.data(), prefix.size()) != 0) continue;
     const std::string_view variable = *entry;
     const auto equals = variable.find('=');
-    if (equals == std::string_view::npos || variable.substr(0, prefix.size()) != prefix) continue;
+    if (equals == std::string_view::npos) continue;
     const std::string key(variable.substr(prefix.size(), equals - prefix.size()));
     const std::string_view raw = variable.substr(equals + 1);
     if (raw.empty()) continue;

@@ -1731,13 +1731,14 @@ class Engine {
   }
 
   // Creates the instance of `s` (for `plugin` if plugin-scoped) and records it. `found` holds the instances
-  // of its edges, in order: a service with one factory, no root context and no decorator is made from them.
+  // of its edges, in order. A service that is not merged has one factory and its edges are that factory's
+  // deps (resolveFactoryDeps): without a root context, and not a multiton, it is made from `found`.
   RIGGING_ALWAYS_INLINE void* create(std::uint32_t s, Plugin* plugin, void* const* found) {
     Service& service = services_[s];
     const std::uint32_t only = service.firstFactory;
     void* object = nullptr;
-    if (only != no_node && factories_[only].next == no_node && service.firstDecorator == no_node &&
-        !service.ref->multiton && !factories_[only].impl->hasContext()) {
+    if (only != no_node && !service.merged && !service.ref->multiton &&
+        !factories_[only].impl->hasContext()) {
       what_ = "the factory function";
       Created instance;
       factories_[only].impl->create(nullptr, found, instance, arena_);

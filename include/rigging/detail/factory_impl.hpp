@@ -110,10 +110,10 @@ constexpr std::size_t roundUp(std::size_t n) noexcept {
   return (n + align - 1) / align * align;
 }
 
-/// A plugin's (or module's) init with its types erased, in one heap block: the thunk, the deps and, after
-/// them, the callable itself. Made at every start by a register callback, so it costs one allocation that
-/// lives as long as the backend, not one for the init, one for its callable and one for its list of deps.
-/// Owned by the registration points.
+/// A plugin's (or module's) init with its types erased, in one block of the registration points' memory (the
+/// backend's arena): the thunk, the deps and, after them, the callable itself. Made at every start by a
+/// register callback, so it is one allocation, not one for the init, one for its callable and one for its
+/// list of deps. Owned by the registration points.
 class InitImpl {
  public:
   /// Calls the init's callable: `fn` is the callable, `deps` as for run().

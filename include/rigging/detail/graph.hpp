@@ -25,22 +25,6 @@ struct Csr {
   }
 };
 
-/// One slice of an edge array per node: the successors of node n are edges[ranges[n].first ..
-/// ranges[n].last). Slices may share storage: the engine points a service with one factory at that factory's
-/// deps.
-struct RangeGraph {
-  struct Range {
-    std::uint32_t first;
-    std::uint32_t last;
-  };
-  const std::uint32_t* edges = nullptr;
-  const Range* ranges = nullptr;
-  std::uint32_t nodes = 0;
-  [[nodiscard]] std::uint32_t size() const noexcept { return nodes; }
-  [[nodiscard]] const std::uint32_t* first(std::uint32_t n) const noexcept { return edges + ranges[n].first; }
-  [[nodiscard]] const std::uint32_t* last(std::uint32_t n) const noexcept { return edges + ranges[n].last; }
-};
-
 inline constexpr std::uint32_t no_node = std::numeric_limits<std::uint32_t>::max();
 
 /// Tarjan's algorithm. Returns the component of every node; components are numbered in reverse topological
