@@ -70,6 +70,27 @@ TEST_CASE("feature loader: a loader's factory wins over a default one", "[featur
   CHECK(got == "loader");
 }
 
+TEST_CASE(
+    "feature loader: a loader given rootInstanceMetadata sees every plugin once the backend has started",
+    "[feature_loader][core_services]") {
+  // The loader runs before plugins register, so the list it holds is filled in afterwards, with the plugins
+  // it yielded too.
+  const RootInstanceMetadataService* held = nullptr;
+  auto backend = createBackend();
+  backend.add(pluginWith("added", deps(), [] {}));
+  backend.add(createBackendFeatureLoader(
+      deps(coreServices::rootInstanceMetadata), [&](RootInstanceMetadataService& metadata) {
+        held = &metadata;
+        return std::vector<BackendFeature>{pluginWith("loaded", deps(), [] {})};
+      }));
+  backend.start();
+  REQUIRE(held != nullptr);
+  const auto& plugins = held->getInstalledPlugins();
+  REQUIRE(plugins.size() == 2);
+  CHECK(plugins[0].pluginId == "added");
+  CHECK(plugins[1].pluginId == "loaded");
+}
+
 TEST_CASE("feature loader: loaders may yield loaders, plugins and modules", "[feature_loader]") {
   std::vector<std::string> log;
   auto backend = createBackend();

@@ -59,6 +59,19 @@ BackendPlugin failingShutdown() {
 
 }  // namespace
 
+TEST_CASE(
+    "startTestBackend: the built-in rootInstanceMetadata, asked for only after start, lists the plugins",
+    "[testing][test_backend][core_services]") {
+  // Nothing depends on it, so the backend makes its list only when getService asks (created on first use).
+  auto backend = startTestBackend(
+      {.features = {pluginWith("catalog", deps(), [] {}), moduleWith("catalog", "github", deps(), [] {})}});
+  const auto& plugins = backend.getService(coreServices::rootInstanceMetadata).getInstalledPlugins();
+  REQUIRE(plugins.size() == 1);
+  CHECK(plugins[0].pluginId == "catalog");
+  CHECK(plugins[0].modules == std::vector<std::string>{"github"});
+  CHECK(&backend.getService(coreServices::rootInstanceMetadata).getInstalledPlugins() == &plugins);  // once
+}
+
 TEST_CASE("startTestBackend: every core service is a mock", "[testing][test_backend]") {
   auto backend = startTestBackend({});
   CHECK(backend.startupResult().ok());

@@ -112,7 +112,8 @@ class Engine {
       std::vector<Problem> problems;
       runLoaders(problems);                 // (2)
       registerPluginsAndModules(problems);  // (3)
-      describeInstalledPlugins();
+      registered_ = true;
+      if (metadataHandedOut_) installedPlugins();  // a loader holds it: its list is complete from now on
       buildRegistry(problems, true);
       releaseBuildState();  // the registry is complete
       validate(problems);   // (4)
@@ -167,7 +168,9 @@ class Engine {
         if (std::find(edges.first(s), e, *e) == e) node.dependencies.push_back(services_[*e].ref->id);
       }
       if (service.isRoot()) {
-        if (service.rootInstance != nullptr) node.instances.emplace_back("root");
+        // The built-in list always exists (the engine holds it), even before anything asked for it.
+        if (service.rootInstance != nullptr || service.source == FactorySource::builtin)
+          node.instances.emplace_back("root");
       } else {
         for (const auto& plugin : plugins_) {
           if (pluginInstances_.find(instanceKey(*plugin, s)) != nullptr) node.instances.push_back(plugin->id);
@@ -664,13 +667,23 @@ class Engine {
     }
   }
 
-  void describeInstalledPlugins() {
-    for (const auto& plugin : plugins_) {
-      if (!plugin->impl) continue;
-      InstalledPlugin installed{plugin->id, {}};
-      for (const auto m : modulesOf(*plugin)) installed.modules.push_back(modules_[m].impl->moduleId);
-      instanceMetadata_.plugins.push_back(std::move(installed));
+  // The built-in core.rootInstanceMetadata, listed when it is first needed (most backends never ask for it).
+  // Asked for by a feature loader, before plugins register, it is handed out empty and listed by prepare().
+  RootInstanceMetadataService* installedPlugins() {
+    if (!registered_) {
+      metadataHandedOut_ = true;
+    } else if (!metadataListed_) {
+      std::vector<InstalledPlugin> list;
+      list.reserve(plugins_.size());
+      for (const auto& plugin : plugins_) {
+        if (!plugin->impl) continue;
+        InstalledPlugin& installed = list.emplace_back(InstalledPlugin{plugin->id, {}});
+        for (const auto m : modulesOf(*plugin)) installed.modules.push_back(modules_[m].impl->moduleId);
+      }
+      instanceMetadata_.plugins = std::move(list);
+      metadataListed_ = true;
     }
+    return &instanceMetadata_;
   }
 
   // Returns false when the callback threw (reported here; the missing init then says nothing new).
@@ -812,8 +825,7 @@ class Engine {
       services_[installed].source = FactorySource::explicitly_added;
       addFactory(*instanceMetadataFactory_, installed);
     } else {
-      services_[installed].source = FactorySource::builtin;
-      services_[installed].rootInstance = &instanceMetadata_;
+      services_[installed].source = FactorySource::builtin;  // made by createAny(), when first needed
     }
 
     // Added factories take precedence over loaders', which take precedence over every default.
@@ -1757,6 +1769,8 @@ class Engine {
 
   // Any service: its factories (a multiton's list of instances), their root contexts, its decorators.
   RIGGING_NOINLINE void* createAny(const Service& service, Plugin* plugin) {
+    // The only built-in root service; core.pluginMetadata never gets here (lookup() has it).
+    if (service.source == FactorySource::builtin) return static_cast<void*>(installedPlugins());
     void* object = nullptr;
     void** items = nullptr;
     if (service.ref->multiton) {
@@ -1840,6 +1854,9 @@ class Engine {
   State state_ = State::idle;
   std::uint32_t build_ = 0;
   bool prepared_ = false;
+  bool registered_ = false;         // plugins and modules have registered: the installed list is known
+  bool metadataHandedOut_ = false;  // core.rootInstanceMetadata was given out before registered_
+  bool metadataListed_ = false;
   // Plugin states, what plugins and modules register at each start, and instance holders. Declared before
   // everything that holds blocks of it, so it is destroyed after them.
   std::pmr::monotonic_buffer_resource arena_;
