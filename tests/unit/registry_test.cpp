@@ -89,7 +89,7 @@ TEST_CASE("registry: the id index is an array for dense ids and a hash table for
 }
 
 TEST_CASE("registry: the quick cycle check finds cycles and self-loops, and passes DAGs", "[registry]") {
-  std::vector<std::uint32_t> scratch;
+  detail::DfsScratch scratch;  // reused: what one search leaves in it must not mislead the next
   auto isAcyclic = [&scratch](const detail::Csr& g) { return detail::acyclic(g, scratch); };
   auto graph = [](std::vector<std::vector<std::uint32_t>> successors) {
     detail::Csr g;
@@ -114,7 +114,7 @@ TEST_CASE("registry: the quick cycle check finds cycles and self-loops, and pass
 
 TEST_CASE("registry: the quick cycle check needs no recursion and agrees with Tarjan's on random graphs",
           "[registry]") {
-  std::vector<std::uint32_t> scratch;
+  detail::DfsScratch scratch;           // reused across the chains and the random graphs below
   const std::uint32_t length = 200000;  // a recursive search would overflow the stack
   detail::Csr chain;
   chain.begin.assign(1, 0);

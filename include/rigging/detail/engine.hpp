@@ -818,7 +818,7 @@ class Engine {
     factories_.reserve(expected);
     // Large blocks are taken now, while the heap has few small free ones to consolidate first (glibc does
     // that on every large request): the cycle check's working memory.
-    scratch_.reserve(expected * 3);
+    scratch_.reserve(expected);
     services_[serviceFor(*coreServices::pluginMetadata.info(), problems)].source = FactorySource::builtin;
     const auto installed = serviceFor(*coreServices::rootInstanceMetadata.info(), problems);
     if (instanceMetadataFactory_) {
@@ -1300,7 +1300,7 @@ class Engine {
     const ServiceGraph graph = serviceGraph();
     // The common case, found without Tarjan's bookkeeping; the roots were noted as deps were resolved.
     const bool none = acyclicFrom(graph, std::span<const std::uint32_t>(upward_), scratch_);
-    std::vector<std::uint32_t>().swap(scratch_);
+    scratch_.release();
     if (none) return;
     std::uint32_t count = 0;
     const auto component = stronglyConnectedComponents(graph, count);
@@ -1896,8 +1896,8 @@ class Engine {
     void (*destroy)(void*) noexcept;
   };
   void own(const Created& created) { created_.push_back({created.storage, created.destroy}); }
-  std::vector<Owned> created_;          // in creation order; destroyed in reverse
-  std::vector<std::uint32_t> scratch_;  // the cycle check's, reserved with the registry
+  std::vector<Owned> created_;  // in creation order; destroyed in reverse
+  DfsScratch scratch_;          // the cycle check's, reserved with the registry
   struct Frame {
     std::uint32_t service;
     std::uint32_t base;  // where the instances of its edges start in values_

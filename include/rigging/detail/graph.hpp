@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -76,27 +77,49 @@ std::vector<std::uint32_t> stronglyConnectedComponents(const Graph& g, std::uint
   return component;
 }
 
+/// Working memory of acyclicFrom for graphs of up to `nodes` nodes, left uninitialised: the search writes
+/// each word before it reads it, and clears only one byte per node. Taken apart from the search so that a
+/// caller checking large graphs can allocate it early.
+class DfsScratch {
+ public:
+  void reserve(std::size_t nodes) {
+    if (nodes <= nodes_) return;
+    words_.reset(new std::uint32_t[2 * nodes + (nodes + 3) / 4]);  // default-initialised: not zeroed
+    nodes_ = nodes;
+  }
+  void release() noexcept {
+    words_.reset();
+    nodes_ = 0;
+  }
+  [[nodiscard]] std::uint32_t* words() const noexcept { return words_.get(); }
+
+ private:
+  std::unique_ptr<std::uint32_t[]> words_;
+  std::size_t nodes_ = 0;
+};
+
 /// Whether no cycle (or self-loop) is reachable from `roots`: an iterative depth-first search from each,
-/// which meets every edge it reaches once. `scratch` is working memory, passed in so that a caller checking
-/// large graphs can allocate it early.
+/// which meets every edge it reaches once.
 ///
 /// Every cycle has an edge to a node numbered no lower than its source (its highest node is entered that
 /// way), so the targets of such "upward" edges are roots enough to find every cycle; acyclic() below finds
 /// them, the engine notes them as it resolves deps. Registration order is mostly dependency order, so there
 /// are few and the search covers a small part of the graph, often none of it.
 template <class Graph>
-bool acyclicFrom(const Graph& g, std::span<const std::uint32_t> roots, std::vector<std::uint32_t>& scratch) {
+bool acyclicFrom(const Graph& g, std::span<const std::uint32_t> roots, DfsScratch& scratch) {
   if (roots.empty()) return true;
   const std::uint32_t n = g.size();
-  scratch.assign(std::size_t{n} * 3, 0);
-  std::uint32_t* const state = scratch.data();  // 0 unseen, 1 on the current path, 2 done
-  std::uint32_t* const cursor = state + n;      // how many of a node's edges were followed
+  scratch.reserve(n);
+  std::uint32_t* const cursor = scratch.words();  // how many of a node's edges were followed, once entered
   std::uint32_t* const path = cursor + n;
+  auto* const state = reinterpret_cast<unsigned char*>(path + n);  // 0 unseen, 1 on the current path, 2 done
+  std::fill(state, state + n, static_cast<unsigned char>(0));
   for (const std::uint32_t root : roots) {
     if (state[root] != 0) continue;
     std::uint32_t depth = 0;
     path[depth++] = root;
     state[root] = 1;
+    cursor[root] = 0;
     while (depth != 0) {
       const std::uint32_t v = path[depth - 1];
       const std::uint32_t* const first = g.first(v);
@@ -112,6 +135,7 @@ bool acyclicFrom(const Graph& g, std::span<const std::uint32_t> roots, std::vect
       if (state[w] == 1) return false;  // an edge back into the path: a cycle
       cursor[v] = static_cast<std::uint32_t>(e + 1 - first);
       state[w] = 1;
+      cursor[w] = 0;
       path[depth++] = w;
     }
   }
@@ -120,7 +144,7 @@ bool acyclicFrom(const Graph& g, std::span<const std::uint32_t> roots, std::vect
 
 /// Whether the graph has no cycle (and no self-loop); see acyclicFrom.
 template <class Graph>
-bool acyclic(const Graph& g, std::vector<std::uint32_t>& scratch) {
+bool acyclic(const Graph& g, DfsScratch& scratch) {
   std::vector<std::uint32_t> roots;
   for (std::uint32_t v = 0; v < g.size(); ++v) {
     for (const std::uint32_t* e = g.first(v); e != g.last(v); ++e) {
