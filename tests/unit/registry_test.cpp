@@ -256,6 +256,59 @@ TEST_CASE("registry: a dep named twice, or by several factories of a service, is
   CHECK(used == "dep+dep dep+dep");
 }
 
+TEST_CASE("registry: a multiton whose factories name many deps gets every one as an edge, repeats once",
+          "[registry]") {
+  // 40 distinct deps (and a repeat in every factory) are more than the merged list checks by scanning: past
+  // 32 it switches to marks. Every dep must still be made first, and a cycle through the last one found.
+  constexpr int count = 40;
+  std::vector<ServiceRef<Label, RootScope>> depRefs;
+  for (int i = 0; i < count; ++i)
+    depRefs.push_back(createServiceRef<Label, RootScope>("registry.long.d" + std::to_string(i)));
+  const auto many = createServiceRef<Label, RootScope>("registry.long.many", multiton);
+  const auto back = createServiceRef<Label, RootScope>("registry.long.back");
+  auto make = [&](bool closeCycle) {
+    auto backend = createBackend();
+    backend.add(quietLogger());
+    for (int i = 0; i < count; ++i) {
+      const std::string text = "d" + std::to_string(i);
+      if (closeCycle && i == count - 1) {
+        backend.add(createServiceFactory(depRefs[static_cast<std::size_t>(i)], deps(back),
+                                         [text](Label&) { return Label{text}; }));
+      } else {
+        backend.add(createServiceFactory(depRefs[static_cast<std::size_t>(i)], deps(),
+                                         [text] { return Label{text}; }));
+      }
+      backend.add(createServiceFactory(many, deps(depRefs[static_cast<std::size_t>(i)], depRefs[0]),
+                                       [](Label& own, Label&) { return Label{own.text}; }));
+    }
+    backend.add(createServiceFactory(
+        back, deps(many), [](ServiceRange<Label> all) { return Label{std::to_string(all.size())}; }));
+    return backend;
+  };
+
+  std::string seen;
+  auto backend = make(false);
+  backend.add(pluginWith("long", deps(many, back), [&seen](ServiceRange<Label> all, Label& size) {
+    seen = size.text + ":";
+    for (const Label& label : all) seen += " " + label.text;
+  }));
+  const auto graph = backend.graph();
+  CHECK(graphNode(graph, "registry.long.many").dependencies.size() == count);
+  backend.start();
+  std::string expected = std::to_string(count) + ":";
+  for (int i = 0; i < count; ++i) expected += " d" + std::to_string(i);
+  CHECK(seen == expected);
+  backend.stop();
+
+  auto cyclic = make(true);
+  CHECK_THROWS_MATCHES(cyclic.start(), ValidationError,
+                       Catch::Matchers::Predicate<ValidationError>([](const ValidationError& e) {
+                         return std::string(e.what()).find("Circular dependency detected") !=
+                                    std::string::npos &&
+                                std::string(e.what()).find("registry.long.d39") != std::string::npos;
+                       }));
+}
+
 TEST_CASE("registry: a backend finds its services whether the process's ids are dense or sparse",
           "[registry]") {
   auto run = [] {

@@ -1063,11 +1063,25 @@ class Engine {
   void buildGraph() {
     if (merged_.empty()) return;
     const auto n = static_cast<std::uint32_t>(services_.size());
-    std::vector<std::uint32_t> mark(n, no_node);  // mark[d] == s: d is already an edge of s
+    // Repeats are found by a scan while a list is short (nearly always), then by marks: mark[d] == s means d
+    // is already an edge of s. The marks are made only for the first long list.
+    constexpr std::size_t scanned = 32;
+    std::vector<std::uint32_t> mark;
     for (const std::uint32_t s : merged_) {
       Service& service = services_[s];
       const auto first = static_cast<std::uint32_t>(depList_.size());
+      bool marked = false;
       auto addEdge = [&](std::uint32_t to) {
+        if (!marked) {
+          if (depList_.size() - first < scanned) {
+            if (std::find(depList_.begin() + first, depList_.end(), to) == depList_.end())
+              depList_.push_back(to);
+            return;
+          }
+          if (mark.empty()) mark.assign(n, no_node);
+          for (std::size_t i = first; i < depList_.size(); ++i) mark[depList_[i]] = s;
+          marked = true;
+        }
         if (mark[to] == s) return;
         mark[to] = s;
         depList_.push_back(to);
