@@ -32,6 +32,7 @@ set(RIGGING_HEADERS
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/id_index.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/type_name.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/attributes.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/detail/arena.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/callable.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/factory_impl.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/detail/graph.hpp

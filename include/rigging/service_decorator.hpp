@@ -16,7 +16,6 @@
 #include <rigging/service_ref.hpp>
 
 #include <memory>
-#include <memory_resource>
 #include <type_traits>
 #include <utility>
 
@@ -43,7 +42,7 @@ struct DecoratorThunk;
 template <class T, class Fn, class... Refs, std::size_t... I>
 struct DecoratorThunk<T, Fn, Deps<Refs...>, std::index_sequence<I...>> {
   static void create(const void* fn, void* inner, [[maybe_unused]] void* const* deps, Created& out,
-                     std::pmr::memory_resource& arena) {
+                     Arena& arena) {
     store<T>(call(*static_cast<const Fn*>(fn), *static_cast<T*>(inner), inject<Refs>(deps[I])...), out,
              arena);
   }

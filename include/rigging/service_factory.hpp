@@ -17,7 +17,6 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <memory_resource>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -90,7 +89,7 @@ struct FactoryThunk;
 template <class T, class Fn, class Ctx, class... Refs, std::size_t... I>
 struct FactoryThunk<T, Fn, Ctx, Deps<Refs...>, std::index_sequence<I...>> {
   static void create(const void* fn, [[maybe_unused]] void* context, [[maybe_unused]] void* const* deps,
-                     Created& out, std::pmr::memory_resource& arena) {
+                     Created& out, Arena& arena) {
     const Fn& f = *static_cast<const Fn*>(fn);
     if constexpr (std::is_member_pointer_v<Fn>) {
       if constexpr (std::is_same_v<Ctx, NoContext>) {
@@ -104,8 +103,7 @@ struct FactoryThunk<T, Fn, Ctx, Deps<Refs...>, std::index_sequence<I...>> {
       store<T>(f(*static_cast<Ctx*>(context), inject<Refs>(deps[I])...), out, arena);
     }
   }
-  static void createContext(const void* fn, [[maybe_unused]] void* const* deps, Created& out,
-                            std::pmr::memory_resource& arena) {
+  static void createContext(const void* fn, [[maybe_unused]] void* const* deps, Created& out, Arena& arena) {
     store<T>(call(*static_cast<const Fn*>(fn), inject<Refs>(deps[I])...), out, arena);
   }
 };

@@ -3,12 +3,12 @@
 // What a factory may return, how its result is kept alive, and how stored pointers become arguments.
 #pragma once
 
+#include <rigging/detail/arena.hpp>
 #include <rigging/detail/attributes.hpp>
 #include <rigging/service_ref.hpp>
 
 #include <cstddef>
 #include <memory>
-#include <memory_resource>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -81,9 +81,9 @@ inline constexpr bool provides_v = [] {
 }();
 
 template <class V, class... A>
-V* emplace(std::pmr::memory_resource& arena, Created& out, A&&... args) {
-  void* memory = arena.allocate(sizeof(V), alignof(V));
-  // If the constructor throws, the bytes stay in the monotonic arena until the backend is destroyed.
+V* emplace(Arena& arena, Created& out, A&&... args) {
+  void* memory = arena.bump(sizeof(V), alignof(V));
+  // If the constructor throws, the bytes stay in the arena until the backend is destroyed.
   V* value = ::new (memory) V(std::forward<A>(args)...);
   out.storage = value;
   out.destroy = &destroyInPlace<V>;
@@ -92,7 +92,7 @@ V* emplace(std::pmr::memory_resource& arena, Created& out, A&&... args) {
 
 /// Keeps a callable's result alive and records where the service of type T is.
 template <class T, class R>
-void store(R&& result, Created& out, std::pmr::memory_resource& arena) {
+void store(R&& result, Created& out, Arena& arena) {
   using Rd = std::remove_cvref_t<R>;
   if constexpr (result_traits<Rd>::is_pointer) {
     using U = stored_t<Rd>;

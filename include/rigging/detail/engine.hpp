@@ -1581,7 +1581,7 @@ class Engine {
     plugins_.push_back(nullptr);
     try {
       pluginIndex_.reserve(plugins_.size());
-      void* memory = arena_.allocate(sizeof(Plugin), alignof(Plugin));
+      void* memory = arena_.bump(sizeof(Plugin), alignof(Plugin));
       plugins_.back() = ::new (memory) Plugin(pluginId, index, &arena_);  // if it throws, the bytes stay
     } catch (...) {
       plugins_.pop_back();
@@ -1790,9 +1790,9 @@ class Engine {
     if (service.ref->multiton) {
       std::size_t count = 0;
       for (auto f = service.firstFactory; f != no_node; f = factories_[f].next) ++count;
-      auto* list = static_cast<InstanceList*>(arena_.allocate(sizeof(InstanceList), alignof(InstanceList)));
-      items = static_cast<void**>(
-          arena_.allocate(sizeof(void*) * std::max<std::size_t>(1, count), alignof(void*)));
+      auto* list = static_cast<InstanceList*>(arena_.bump(sizeof(InstanceList), alignof(InstanceList)));
+      items =
+          static_cast<void**>(arena_.bump(sizeof(void*) * std::max<std::size_t>(1, count), alignof(void*)));
       *list = InstanceList{items, count};
       object = list;
     }
@@ -1873,7 +1873,7 @@ class Engine {
   bool metadataListed_ = false;
   // Plugin states, what plugins and modules register at each start, and instance holders. Declared before
   // everything that holds blocks of it, so it is destroyed after them.
-  std::pmr::monotonic_buffer_resource arena_;
+  Arena arena_;
   std::vector<std::shared_ptr<const FactoryImpl>> backendDefaults_;
 
   std::vector<FactoryRecord> factoryRecords_;                // until the registry is complete

@@ -32,11 +32,9 @@ class FactoryImpl {
   enum class Kind : unsigned char { factory, decorator };
 
   /// Calls the factory's callable: `fn` is its box's object, the rest as for create().
-  using CreateFn = void (*)(const void* fn, void* context, void* const* deps, Created& out,
-                            std::pmr::memory_resource& arena);
+  using CreateFn = void (*)(const void* fn, void* context, void* const* deps, Created& out, Arena& arena);
   /// Calls the root context's callable: `fn` is its box's object, the rest as for createContext().
-  using CreateContextFn = void (*)(const void* fn, void* const* deps, Created& out,
-                                   std::pmr::memory_resource& arena);
+  using CreateContextFn = void (*)(const void* fn, void* const* deps, Created& out, Arena& arena);
 
   /// What the typed side hands over; the boxes are owned from then on.
   struct Parts {
@@ -77,11 +75,11 @@ class FactoryImpl {
   }
 
   /// Creates the root context; `deps` point to the instances of contextDeps(), in order.
-  void createContext(void* const* deps, Created& out, std::pmr::memory_resource& arena) const {
+  void createContext(void* const* deps, Created& out, Arena& arena) const {
     if (createContext_ != nullptr) createContext_(contextFn_.get(), deps, out, arena);
   }
   /// Creates one instance. `context` is the root context (factories) or the wrapped instance (decorators).
-  void create(void* context, void* const* deps, Created& out, std::pmr::memory_resource& arena) const {
+  void create(void* context, void* const* deps, Created& out, Arena& arena) const {
     create_(fn_.get(), context, deps, out, arena);
   }
 
