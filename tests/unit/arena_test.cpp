@@ -3,7 +3,9 @@
 // use as a memory_resource. ASan (the asan preset) checks that every block is freed with it and that no
 // request overlaps another.
 #include "support/catch.hpp"
+#include "support/features.hpp"
 
+#include <rigging/create_backend.hpp>
 #include <rigging/detail/arena.hpp>
 
 #include <cstddef>
@@ -13,13 +15,36 @@
 #include <utility>
 #include <vector>
 
+using namespace rigging;
 using rigging::detail::Arena;
+using rigging::test::pluginWith;
 
 namespace {
 
 bool alignedTo(const void* p, std::size_t alignment) {
   return reinterpret_cast<std::uintptr_t>(p) % alignment == 0;
 }
+
+struct PlainValue {
+  int value;
+};
+struct CountedValue {
+  explicit CountedValue(int v, int& destroyed) : value(v), destroyedCount(&destroyed) {}
+  CountedValue(CountedValue&& other) noexcept : value(other.value), destroyedCount(other.destroyedCount) {
+    other.destroyedCount = nullptr;  // a moved-from value counts nothing
+  }
+  CountedValue(const CountedValue&) = delete;
+  CountedValue& operator=(const CountedValue&) = delete;
+  CountedValue& operator=(CountedValue&&) = delete;
+  ~CountedValue() {
+    if (destroyedCount != nullptr) ++*destroyedCount;
+  }
+  int value;
+  int* destroyedCount;
+};
+
+const auto plainValueRef = createServiceRef<PlainValue, RootScope>("arena.plain");
+const auto countedValueRef = createServiceRef<CountedValue, RootScope>("arena.counted");
 
 }  // namespace
 
@@ -77,4 +102,37 @@ TEST_CASE("arena: pmr containers use it as a memory_resource, and frees are left
   for (const auto v : values) sum += v;
   CHECK(sum == 10000ULL * 9999ULL / 2ULL);
   CHECK(arena.reserved() >= 10000 * sizeof(std::uint64_t));
+}
+
+TEST_CASE("arena: a value with nothing to destroy leaves no destroy record; others are destroyed once",
+          "[arena]") {
+  // Three backends alike but for one service their plugin uses: none, a plain value, a value with a
+  // destructor. Only the last adds a record for stop() to run.
+  int destroyed = 0;
+  int seen = 0;
+  auto none = createBackend();
+  none.add(pluginWith("arena", deps(), [] {}));
+  none.start();
+  const auto records = none.engine().liveInstanceCount();
+  none.stop();
+
+  auto plain = createBackend();
+  plain.add(createServiceFactory(plainValueRef, deps(), [] { return PlainValue{20}; }));
+  plain.add(pluginWith("arena", deps(plainValueRef), [&seen](PlainValue& a) { seen = a.value; }));
+  plain.start();
+  CHECK(seen == 20);
+  CHECK(plain.engine().liveInstanceCount() == records);
+  plain.stop();
+
+  auto counted = createBackend();
+  counted.add(
+      createServiceFactory(countedValueRef, deps(), [&destroyed] { return CountedValue(22, destroyed); }));
+  counted.add(pluginWith("arena", deps(countedValueRef), [&seen](CountedValue& b) { seen = b.value; }));
+  counted.start();
+  CHECK(seen == 22);
+  CHECK(counted.engine().liveInstanceCount() == records + 1);
+  CHECK(destroyed == 0);
+  counted.stop();
+  CHECK(destroyed == 1);
+  CHECK(counted.engine().liveInstanceCount() == 0);
 }

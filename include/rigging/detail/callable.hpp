@@ -15,7 +15,8 @@
 
 namespace rigging::detail {
 
-/// One created object as the engine keeps it: the service pointer, and how to destroy what owns it.
+/// One created object as the engine keeps it: the service pointer, and how to destroy what owns it (null:
+/// nothing to do, a value that is trivially destructible).
 struct Created {
   void* object = nullptr;
   void* storage = nullptr;
@@ -86,7 +87,11 @@ V* emplace(Arena& arena, Created& out, A&&... args) {
   // If the constructor throws, the bytes stay in the arena until the backend is destroyed.
   V* value = ::new (memory) V(std::forward<A>(args)...);
   out.storage = value;
-  out.destroy = &destroyInPlace<V>;
+  if constexpr (std::is_trivially_destructible_v<V>) {
+    out.destroy = nullptr;  // the engine keeps no record of it
+  } else {
+    out.destroy = &destroyInPlace<V>;
+  }
   return value;
 }
 

@@ -264,6 +264,8 @@ class Engine {
     return ensure(s, plugin);
   }
 
+  /// Instances that stop() will destroy: not counting values that are trivially destructible (kept in the
+  /// arena, with nothing to run at stop).
   [[nodiscard]] std::size_t liveInstanceCount() const noexcept { return created_.size(); }
 
   /// For the testing utilities only: `factory` provides core.rootInstanceMetadata instead of the built-in
@@ -1909,7 +1911,9 @@ class Engine {
     void* storage;
     void (*destroy)(void*) noexcept;
   };
-  void own(const Created& created) { created_.push_back({created.storage, created.destroy}); }
+  void own(const Created& created) {
+    if (created.destroy != nullptr) created_.push_back({created.storage, created.destroy});
+  }
   std::vector<Owned> created_;  // in creation order; destroyed in reverse
   DfsScratch scratch_;          // the cycle check's, reserved with the registry
   struct Frame {
