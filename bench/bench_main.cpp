@@ -3,6 +3,10 @@
 // Benchmarks 1-3 of docs/performance.md, with Google Benchmark: the whole life of a backend against wiring
 // the same objects by hand, validation alone, and a call through an injected reference. After the runs, the
 // rigging/hand-written ratio of every pair measured in this run is printed.
+//
+// Forms: `rigging` (factories return their Node by value; the backend keeps it in its arena),
+// `rigging-unique` (factories return std::make_unique<Node>(...)) and `hand` (hand-written wiring,
+// make_unique per object).
 #include "graph.hpp"
 #include "rigging_form.hpp"
 
@@ -13,19 +17,22 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
 
-const bench::RiggingForm& formOf(const bench::Graph& graph) {
-  static std::map<const bench::Graph*, std::unique_ptr<bench::RiggingForm>> forms;
-  auto& form = forms[&graph];
-  if (!form) form = std::make_unique<bench::RiggingForm>(graph);
+using bench::Returns;
+
+const bench::RiggingForm& formOf(const bench::Graph& graph, Returns returns = Returns::value) {
+  static std::map<std::pair<const bench::Graph*, Returns>, std::unique_ptr<bench::RiggingForm>> forms;
+  auto& form = forms[{&graph, returns}];
+  if (!form) form = std::make_unique<bench::RiggingForm>(graph, returns);
   return *form;
 }
 
-void lifeRigging(benchmark::State& state, const bench::Graph* graph) {
-  const auto& form = formOf(*graph);
+void lifeRigging(benchmark::State& state, const bench::Graph* graph, Returns returns) {
+  const auto& form = formOf(*graph, returns);
   bench::Sink sink;
   for (auto _ : state) form.life(sink);
   benchmark::DoNotOptimize(sink.total);
@@ -39,6 +46,7 @@ void lifeHand(benchmark::State& state, const bench::Graph* graph) {
   state.counters["services"] = graph->n;
 }
 
+// One form only: validation ends before the first factory runs, so what the factories return does not matter.
 void validateRigging(benchmark::State& state, const bench::Graph* graph) {
   const auto& form = formOf(*graph);
   for (auto _ : state) form.validate();
@@ -63,10 +71,10 @@ void callLoop(void* context) {
   benchmark::DoNotOptimize(total);
 }
 
-void callRigging(benchmark::State& state, const bench::Graph* graph) {
+void callRigging(benchmark::State& state, const bench::Graph* graph, Returns returns) {
   bench::Sink sink;
   CallContext context{&state, &sink};
-  formOf(*graph).life(sink, callLoop, &context);
+  formOf(*graph, returns).life(sink, callLoop, &context);
 }
 
 void callHand(benchmark::State& state, const bench::Graph* graph) {
@@ -75,7 +83,8 @@ void callHand(benchmark::State& state, const bench::Graph* graph) {
   graph->handLife(sink, callLoop, &context);
 }
 
-/// Prints what the console reporter prints, then the rigging/hand-written ratio of each pair of this run.
+/// Prints what the console reporter prints, then, for each rigging form, the ratio of each of its benchmarks
+/// to the hand-written one of the same kind and size measured in this run (names are kind/form/size).
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
@@ -89,11 +98,15 @@ class RatioReporter : public benchmark::ConsoleReporter {
   }
   void Finalize() override {
     ConsoleReporter::Finalize();
-    std::printf("\n%-34s %14s %14s %8s\n", "rigging/hand-written", "rigging", "hand-written", "ratio");
+    std::printf("\n%-34s %14s %14s %8s\n", "rigging form/hand-written", "rigging form", "hand-written",
+                "ratio");
     for (const auto& [name, time] : times_) {
-      const auto at = name.find("/rigging/");
-      if (at == std::string::npos) continue;
-      const auto hand = times_.find(name.substr(0, at) + "/hand/" + name.substr(at + 9));
+      const auto first = name.find('/');
+      const auto second = first == std::string::npos ? first : name.find('/', first + 1);
+      if (second == std::string::npos) continue;
+      const auto form = name.substr(first + 1, second - first - 1);
+      if (form != "rigging" && form != "rigging-unique") continue;
+      const auto hand = times_.find(name.substr(0, first) + "/hand" + name.substr(second));
       if (hand == times_.end()) continue;
       std::printf("%-34s %14.1f %14.1f %8.2f\n", name.c_str(), time, hand->second, time / hand->second);
     }
@@ -107,7 +120,10 @@ void registerAll() {
   const bench::Graph* lives[] = {&bench::graph100, &bench::graph1000, &bench::graph10000};
   for (const auto* graph : lives) {
     const auto n = std::to_string(graph->n);
-    benchmark::RegisterBenchmark(("life/rigging/" + n).c_str(), lifeRigging, graph)
+    benchmark::RegisterBenchmark(("life/rigging/" + n).c_str(), lifeRigging, graph, Returns::value)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("life/rigging-unique/" + n).c_str(), lifeRigging, graph,
+                                 Returns::unique_ptr)
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("life/hand/" + n).c_str(), lifeHand, graph)->Unit(benchmark::kMicrosecond);
   }
@@ -118,7 +134,9 @@ void registerAll() {
                                  graph)
         ->Unit(benchmark::kMillisecond);
   }
-  benchmark::RegisterBenchmark("call/rigging/1000", callRigging, &bench::graph1000);
+  benchmark::RegisterBenchmark("call/rigging/1000", callRigging, &bench::graph1000, Returns::value);
+  benchmark::RegisterBenchmark("call/rigging-unique/1000", callRigging, &bench::graph1000,
+                               Returns::unique_ptr);
   benchmark::RegisterBenchmark("call/hand/1000", callHand, &bench::graph1000);
 }
 
