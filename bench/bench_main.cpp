@@ -108,7 +108,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
       if (form != "rigging" && form != "rigging-unique") continue;
       const auto hand = times_.find(name.substr(0, first) + "/hand" + name.substr(second));
       if (hand == times_.end()) continue;
-      std::printf("%-34s %14.1f %14.1f %8.2f\n", name.c_str(), time, hand->second, time / hand->second);
+      std::printf("%-34s %14.3f %14.3f %8.2f\n", name.c_str(), time, hand->second, time / hand->second);
     }
   }
 
