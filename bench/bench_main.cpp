@@ -11,6 +11,7 @@
 #include "rigging_form.hpp"
 
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -152,6 +153,7 @@ void callHand(benchmark::State& state, const bench::Graph* graph) {
 /// and sums of value() are printed, and must agree.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
+  using ConsoleReporter::ConsoleReporter;
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const auto& run : runs) {
@@ -234,7 +236,9 @@ int main(int argc, char** argv) {
   registerAll();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
+  // Colours only on a terminal (a reporter passed in does not follow --benchmark_color).
+  RatioReporter reporter(isatty(fileno(stdout)) != 0 ? RatioReporter::OO_ColorTabular
+                                                     : RatioReporter::OO_Tabular);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   if (callChecksFailed || reporter.differ()) {
