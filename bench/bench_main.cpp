@@ -148,9 +148,10 @@ void callHand(benchmark::State& state, const bench::Graph* graph) {
 }
 
 /// Prints what the console reporter prints, then, for each rigging form, the ratio of each of its benchmarks
-/// to the hand-written one of the same kind and size measured in this run (names are kind/form/size). The
-/// call benchmarks' times are per call (the iteration's time over its targets), and their counts of targets
-/// and sums of value() are printed, and must agree.
+/// to the hand-written one of the same kind and size measured in this run (names are kind/form/size): of the
+/// real times, and of the CPU times (on a shared machine, other work adds to the real time only). The call
+/// benchmarks' times are per call (the iteration's time over its targets), and their counts of targets and
+/// sums of value() are printed, and must agree.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   using ConsoleReporter::ConsoleReporter;
@@ -160,19 +161,20 @@ class RatioReporter : public benchmark::ConsoleReporter {
       if (run.error_occurred) continue;
       // With --benchmark_repetitions, the ratio is of the medians.
       if (run.run_type == Run::RT_Aggregate && run.aggregate_name != "median") continue;
-      Measured measured{run.GetAdjustedRealTime(), 0, 0};
+      Measured measured{run.GetAdjustedRealTime(), run.GetAdjustedCPUTime(), 0, 0};
       if (const auto targets = run.counters.find("targets"); targets != run.counters.end()) {
         measured.targets = targets->second.value;
         measured.sum = run.counters.at("value_sum").value;
         measured.time /= measured.targets;
+        measured.cpu /= measured.targets;
       }
       times_[run.benchmark_name()] = measured;
     }
   }
   void Finalize() override {
     ConsoleReporter::Finalize();
-    std::printf("\n%-34s %14s %14s %8s\n", "rigging form/hand-written", "rigging form", "hand-written",
-                "ratio");
+    std::printf("\n%-34s %14s %14s %8s %10s\n", "rigging form/hand-written", "rigging form", "hand-written",
+                "ratio", "cpu ratio");
     for (const auto& [name, measured] : times_) {
       const auto first = name.find('/');
       const auto second = first == std::string::npos ? first : name.find('/', first + 1);
@@ -181,8 +183,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
       if (form != "rigging" && form != "rigging-unique") continue;
       const auto hand = times_.find(name.substr(0, first) + "/hand" + name.substr(second));
       if (hand == times_.end()) continue;
-      std::printf("%-34s %14.3f %14.3f %8.2f", name.c_str(), measured.time, hand->second.time,
-                  measured.time / hand->second.time);
+      std::printf("%-34s %14.3f %14.3f %8.2f %10.2f", name.c_str(), measured.time, hand->second.time,
+                  measured.time / hand->second.time, measured.cpu / hand->second.cpu);
       if (measured.targets > 0) {
         std::printf("  per call (ns); targets %.0f and %.0f, sums of value() %.0f and %.0f", measured.targets,
                     hand->second.targets, measured.sum, hand->second.sum);
@@ -199,6 +201,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
  private:
   struct Measured {
     double time;     // real time per iteration in the benchmark's unit; per call for call benchmarks
+    double cpu;      // the same in CPU time, less moved by other work on a shared machine
     double targets;  // call benchmarks: the services called per iteration
     double sum;      // call benchmarks: the sum of their value()
   };
