@@ -59,7 +59,8 @@ void validateRigging(benchmark::State& state, const bench::Graph* graph) {
 // before the life); while the backend (or the hand-wired objects) is alive, each iteration calls value() on
 // every one of them. One virtual call alone (~0.4 ns) is below what a run can compare: its time moved with
 // the binary's layout by up to 2x. The time reported per call is the iteration's divided by the count of
-// targets, which is the same in every form (checked, as is the sum of value() over the targets).
+// targets, which is the same in every form (checked, as is the sum of value() over the targets); the counter
+// per_call is the CPU time per call (Google Benchmark divides rates by the CPU time).
 
 /// What the plugin inits of a life received: how many services, and the sum of their value().
 struct CallTargets {
