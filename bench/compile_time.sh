@@ -2,9 +2,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright The rigging Authors
 # Benchmark 4 of docs/performance.md: compile time and peak compiler memory of the generated TU, written the way
-# a user writes it (generate.py user-rigging / user-hand), and the stripped size of the linked program.
+# a user writes it (generate.py user-rigging / user-rigging-unique / user-hand), and the stripped size of the
+# linked program.
 #
 #   bench/compile_time.sh [out-dir]        env: SIZES="0 100 1000" COMPILERS="g++ clang++" RUNS=3 SEED=1
+#                                               FORMS="rigging rigging-unique hand"
+#
+# Forms: rigging (factories return their service by value), rigging-unique (factories return
+# std::make_unique<S>(...)), hand (the same classes wired by hand in main(), std::make_unique).
 #
 # Each TU is compiled RUNS times with `<compiler> -std=c++20 -O2 -c` under /usr/bin/time -v; the table holds
 # the medians of wall time, CPU time (user + system: less sensitive to a busy machine) and maximum resident
@@ -17,6 +22,7 @@ sizes=${SIZES:-"0 100 1000"}
 compilers=${COMPILERS:-"g++ clang++"}
 runs=${RUNS:-3}
 seed=${SEED:-1}
+forms=${FORMS:-"rigging rigging-unique hand"}
 mkdir -p "$out"
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -24,13 +30,13 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 table="$out/compile_time.tsv"
 printf 'compiler\tform\tN\twall_s\tcpu_s\tpeak_MiB\tstripped_bytes\n' >"$table"
 for n in $sizes; do
-  for form in rigging hand; do
+  for form in $forms; do
     python3 "$root/bench/generate.py" "user-$form" "$n" "$seed" "$out/user_${form}_$n.cpp"
   done
 done
 for compiler in $compilers; do
   for n in $sizes; do
-    for form in rigging hand; do
+    for form in $forms; do
       src="$out/user_${form}_$n.cpp"
       name="$out/${compiler}_${form}_$n"
       : >"$name.runs"

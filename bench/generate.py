@@ -7,8 +7,13 @@
                                          bench/rigging_form.hpp) plus the hand-written wiring of the same
                                          objects as straight-line C++ (omitted with --no-hand)
     generate.py user-rigging N SEED OUT.cpp   a complete program as a user would write it with rigging: one
-                                              class, ref, factory lambda, plugin and module per graph node
-    generate.py user-hand N SEED OUT.cpp      the same classes wired by hand in main()
+                                              class, ref, factory lambda, plugin and module per graph node;
+                                              the factories return their service by value
+                                              ([](S0& d0, S1& d1) { return S2(d0, d1); })
+    generate.py user-rigging-unique N SEED OUT.cpp
+                                              the same program with factories that return
+                                              std::make_unique<S2>(d0, d1)
+    generate.py user-hand N SEED OUT.cpp      the same classes wired by hand in main() (std::make_unique)
 
 The graph: N service refs, about 30 % root-scoped. Every 100 refs hold one multiton (root-scoped, two
 factories), one plugin-scoped service that consumes a multiton (a ServiceRange), and one plugin-scoped
@@ -239,8 +244,14 @@ def write_classes(services, plugins, out):
     w("\n")
 
 
-def write_user_rigging(n, services, plugins, out):
+def write_user_rigging(n, services, plugins, out, by_value=True):
+    """by_value: factories return the service itself (`return S2(d0, d1);`), which the backend keeps in its
+    arena; otherwise std::make_unique<S2>(d0, d1). Nothing else differs."""
     w = out.write
+
+    def make(cls, args=""):
+        return f"{cls}({args})" if by_value else f"std::make_unique<{cls}>({args})"
+
     w(HEADER)
     w("#include <rigging/rigging.hpp>\n\n#include <cstdint>\n#include <memory>\n#include <string_view>\n\n")
     w("using namespace rigging;\n\n" + SINK + "namespace {\n\n")
@@ -252,26 +263,26 @@ def write_user_rigging(n, services, plugins, out):
             w(f'const auto m{s.index}Ref = createServiceRef<{cls}, RootScope>("bench.m{s.index}", multiton);\n')
             for k in range(2):
                 w(f"const auto m{s.index}Factory{k} = createServiceFactory(m{s.index}Ref, deps(), [] "
-                  f"{{ return std::make_unique<{cls}>(); }});\n")
+                  f"{{ return {make(cls)}; }});\n")
             continue
         w(f'const auto s{s.index}Ref = createServiceRef<{cls}, {scope}>("bench.s{s.index}");\n')
         if s.kind == "context":
             r = s.deps[0]
             w(f"const auto s{s.index}Factory = createServiceFactory(\n    s{s.index}Ref, deps(),\n"
               f"    rootContext(deps(s{r}Ref), [](S{r}& root) {{ return C{s.index}{{root}}; }}),\n"
-              f"    [](C{s.index}& context) {{ return std::make_unique<{cls}>(context.root); }});\n")
+              f"    [](C{s.index}& context) {{ return {make(cls, 'context.root')}; }});\n")
         elif s.kind == "multi_user":
             m = s.deps[0]
             w(f"const auto s{s.index}Factory = createServiceFactory(\n    s{s.index}Ref, deps(m{m}Ref), "
               f"[](ServiceRange<M{m}> all) {{\n      std::uint64_t sum = 0;\n"
               f"      for (const auto& one : all) sum += one.value();\n"
-              f"      return std::make_unique<{cls}>(sum);\n    }});\n")
+              f"      return {make(cls, 'sum')};\n    }});\n")
         else:
             refs = ", ".join(f"s{d}Ref" for d in s.deps)
             params = ", ".join(f"S{d}& d{i}" for i, d in enumerate(s.deps))
             args = ", ".join(f"d{i}" for i in range(len(s.deps)))
             w(f"const auto s{s.index}Factory = createServiceFactory(s{s.index}Ref, deps({refs}), "
-              f"[]({params}) {{ return std::make_unique<{cls}>({args}); }});\n")
+              f"[]({params}) {{ return {make(cls, args)}; }});\n")
     for p in plugins:
         i = p.index
         refs = ", ".join(f"s{d}Ref" for d in p.deps)
@@ -339,7 +350,7 @@ def write_user_hand(n, services, plugins, out):
 def main(argv):
     with_hand = "--no-hand" not in argv
     args = [a for a in argv[1:] if a != "--no-hand"]
-    if len(args) != 4 or args[0] not in ("table", "user-rigging", "user-hand"):
+    if len(args) != 4 or args[0] not in ("table", "user-rigging", "user-rigging-unique", "user-hand"):
         sys.stderr.write(__doc__)
         return 2
     form, n, seed, path = args[0], int(args[1]), int(args[2]), args[3]
@@ -349,6 +360,8 @@ def main(argv):
             write_table(n, seed, services, plugins, with_hand, out)
         elif form == "user-rigging":
             write_user_rigging(n, services, plugins, out)
+        elif form == "user-rigging-unique":
+            write_user_rigging(n, services, plugins, out, by_value=False)
         else:
             write_user_hand(n, services, plugins, out)
     return 0

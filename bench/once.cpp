@@ -3,7 +3,11 @@
 // Lives of a generated graph, for counting instructions under callgrind:
 //
 //   valgrind --tool=callgrind --collect-atstart=no --toggle-collect=bench_measured_life
-//            rigging_bench_once rigging 1000 [lives]
+//            rigging_bench_once rigging|rigging-unique|hand 1000 [lives]
+//
+// `rigging`: the rigging form with factories that return their Node by value (kept in the backend's arena);
+// `rigging-unique`: the same with factories that return std::make_unique<Node>(...); `hand`: the hand-written
+// wiring (make_unique per object).
 //
 // A first life runs outside the measured function, so one-time work (function-local statics, the
 // allocator's first pages) is not counted; the rigging form's features are made before either, as a program
@@ -45,13 +49,14 @@ int main(int argc, char** argv) {
       if (std::to_string(g->n) == argv[2]) graph = g;
     }
   }
-  const bool rigging = graph != nullptr && std::strcmp(argv[1], "rigging") == 0;
-  if (graph == nullptr || (!rigging && std::strcmp(argv[1], "hand") != 0)) {
-    std::fprintf(stderr, "usage: rigging_bench_once rigging|hand 100|1000|10000 [lives]\n");
+  const bool byValue = graph != nullptr && std::strcmp(argv[1], "rigging") == 0;
+  const bool unique = graph != nullptr && std::strcmp(argv[1], "rigging-unique") == 0;
+  if (graph == nullptr || (!byValue && !unique && std::strcmp(argv[1], "hand") != 0)) {
+    std::fprintf(stderr, "usage: rigging_bench_once rigging|rigging-unique|hand 100|1000|10000 [lives]\n");
     return 2;
   }
-  const bench::RiggingForm made(*graph);
-  if (rigging) form = &made;
+  const bench::RiggingForm made(*graph, unique ? bench::Returns::unique_ptr : bench::Returns::value);
+  if (byValue || unique) form = &made;
   bench::Sink sink;
   life(sink);
   bench_measured_life(&sink, lives);

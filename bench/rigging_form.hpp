@@ -6,6 +6,11 @@
 // Fixed shapes keep this TU quick to compile: a factory or init is instantiated once per sequence of dep
 // scopes (root-scoped deps first, at most 4), not once per service. The compile-time benchmark uses
 // generated code written the way a user writes it instead (generate.py user-rigging).
+//
+// The factories return their Node either by value (Returns::value, the primary `rigging` form: the backend
+// keeps the object in its arena, with no allocation of its own) or as std::make_unique<Node>(...)
+// (Returns::unique_ptr, the `rigging-unique` form: one malloc and one delete per instance, as the
+// hand-written form pays). Both make the same objects with the same deps; root contexts are values in both.
 #pragma once
 
 #include "graph.hpp"
@@ -27,14 +32,27 @@ using RootRef = rigging::ServiceRef<Svc, rigging::RootScope>;
 using PluginRef = rigging::ServiceRef<Svc, rigging::PluginScope>;
 using MultiRef = rigging::ServiceRef<Svc, rigging::RootScope, rigging::Multiton>;
 
+/// What the form's service factories return.
+enum class Returns : std::uint8_t {
+  value,       // `return Node(i, Deps{...});`: kept in the backend's arena
+  unique_ptr,  // `return std::make_unique<Node>(i, Deps{...});`: a heap block per instance
+};
+
 class RiggingForm {
  public:
-  explicit RiggingForm(const Graph& graph) : graph_(graph) {
+  explicit RiggingForm(const Graph& graph, Returns returns = Returns::value)
+      : graph_(graph), returns_(returns) {
     const auto n = graph.serviceCount;
     roots_.resize(n);
     plugs_.resize(n);
     multis_.resize(n);
-    for (std::uint32_t i = 0; i < n; ++i) addService(i);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (returns == Returns::value) {
+        addService<Returns::value>(i);
+      } else {
+        addService<Returns::unique_ptr>(i);
+      }
+    }
     for (std::uint32_t p = 0; p < graph.pluginCount; ++p) addPlugin(p);
   }
 
@@ -64,9 +82,20 @@ class RiggingForm {
   }
 
   [[nodiscard]] std::size_t featureCount() const noexcept { return features_.size() + 1; }
+  [[nodiscard]] Returns returns() const noexcept { return returns_; }
 
  private:
   static std::string id(const char* prefix, std::uint32_t i) { return prefix + std::to_string(i); }
+
+  /// What every factory of the form returns, by the form's choice.
+  template <Returns R>
+  static auto make(std::uint32_t i, Deps deps) {
+    if constexpr (R == Returns::value) {
+      return Node(i, deps);
+    } else {
+      return std::make_unique<Node>(i, deps);
+    }
+  }
 
   // Calls f(refs...) with the typed refs of `deps`: root-scoped ones first, then plugin-scoped ones.
   template <bool AllowPlugin, bool InPlugin = false, class F, class... Got>
@@ -90,9 +119,10 @@ class RiggingForm {
     throw std::logic_error("bench: deps out of the generated order");
   }
 
+  template <Returns R>
   void addService(std::uint32_t i) {
     const ServiceRow& row = graph_.services[i];
-    auto node = [i](auto&... svcs) { return std::make_unique<Node>(i, Deps{&svcs...}); };
+    auto node = [i](auto&... svcs) { return make<R>(i, Deps{&svcs...}); };
     switch (row.kind) {
       case Kind::multiton:
         multis_[i] = rigging::createServiceRef<Svc, rigging::RootScope>(id("bench.m", i), rigging::multiton);
@@ -104,17 +134,17 @@ class RiggingForm {
         features_.emplace_back(rigging::createServiceFactory(
             *plugs_[i], rigging::deps(),
             rigging::rootContext(rigging::deps(*roots_[row.deps[0]]), [](Svc& root) { return Ctx(root); }),
-            [i](Ctx& context) { return std::make_unique<Node>(i, Deps{&context.root}); }));
+            [i](Ctx& context) { return make<R>(i, Deps{&context.root}); }));
         return;
       case Kind::multi_user:
         plugs_[i] = rigging::createServiceRef<Svc>(id("bench.s", i));
-        features_.emplace_back(rigging::createServiceFactory(
-            *plugs_[i], rigging::deps(*multis_[row.deps[0]]), [i](rigging::ServiceRange<Svc> all) {
-              auto it = all.begin();
-              Svc& first = *it;
-              Svc& second = *++it;
-              return std::make_unique<Node>(i, Deps{&first, &second});
-            }));
+        features_.emplace_back(rigging::createServiceFactory(*plugs_[i], rigging::deps(*multis_[row.deps[0]]),
+                                                             [i](rigging::ServiceRange<Svc> all) {
+                                                               auto it = all.begin();
+                                                               Svc& first = *it;
+                                                               Svc& second = *++it;
+                                                               return make<R>(i, Deps{&first, &second});
+                                                             }));
         return;
       case Kind::node:
         break;
@@ -157,6 +187,7 @@ class RiggingForm {
   }
 
   const Graph& graph_;
+  Returns returns_;
   std::vector<std::optional<RootRef>> roots_;
   std::vector<std::optional<PluginRef>> plugs_;
   std::vector<std::optional<MultiRef>> multis_;

@@ -20,12 +20,14 @@ fi
 bench=$build/bench
 cmake --build "$build" --target rigging_bench rigging_bench_once rigging_bench_memory
 "$bench/rigging_bench" --benchmark_min_time=0.001 --benchmark_filter='/(100|1000)$'
-"$bench/rigging_bench_once" rigging 100
-"$bench/rigging_bench_once" hand 100
+for form in rigging rigging-unique hand; do
+  "$bench/rigging_bench_once" "$form" 100
+done
 "$bench/rigging_bench_memory"
-python3 "$root/bench/generate.py" user-rigging 10 1 "$bench/smoke_user_rigging.cpp"
-python3 "$root/bench/generate.py" user-hand 10 1 "$bench/smoke_user_hand.cpp"
-for form in rigging hand; do
+for form in rigging rigging-unique hand; do
+  python3 "$root/bench/generate.py" "user-$form" 10 1 "$bench/smoke_user_$form.cpp"
+done
+for form in rigging rigging-unique hand; do
   "${CXX:-c++}" -std=c++20 -I"$root/include" "$bench/smoke_user_$form.cpp" -o "$bench/smoke_user_$form" -lfmt -pthread
   "$bench/smoke_user_$form"
 done
