@@ -5,11 +5,12 @@
 // live after start() minus what was live before createBackend(); the features themselves (refs, factories,
 // plugins) exist before, like a program's `inline const auto` ones, and are not counted.
 //
-// Two counters. `heap`: the plain operator new, which is all this program counted before the by-value form
-// was added. `arena`: the aligned operator new. The backend's arena (a std::pmr::monotonic_buffer_resource
-// over new_delete_resource, growing its chunks 1.5x from about 1 KB) takes its chunks through the aligned
-// form, so without this counter the arena, and with it the plugin states, the inits and every service a
-// factory returns by value, was invisible. Nothing else in these backends uses the aligned form.
+// Every operator new is counted, plain and aligned (before 2026-12-01 evening only the plain one was, and the
+// backend's arena, then a std::pmr::monotonic_buffer_resource taking aligned chunks, was invisible). The
+// arena (detail::Arena: blocks from plain operator new, each a quarter of what it took before, from 1 KB)
+// holds the plugin states, the inits and every service a factory returns by value; its part of what a backend
+// keeps, `arena`, is what the engine reports it took (Engine::arenaBytes(), the sizes asked of operator
+// new), and `heap` is the rest.
 //
 // Two factory styles, as in the other benchmarks: factories that return std::make_unique<Node>(...) (each
 // Node a heap block of its own, nodeBytes) and factories that return a Node by value (the Node is
@@ -33,7 +34,7 @@
 
 namespace {
 std::int64_t live = 0;     // plain operator new
-std::int64_t aligned = 0;  // aligned operator new: the backend's arena
+std::int64_t aligned = 0;  // aligned operator new (nothing in these backends uses it any more)
 
 void* allocate(std::size_t size) {
   void* p = std::malloc(size == 0 ? 1 : size);
@@ -103,8 +104,13 @@ struct Bytes {
   [[nodiscard]] std::int64_t total() const { return heap + arena; }
 };
 
-Bytes now() { return {live, aligned}; }
+Bytes now() { return {live + aligned, 0}; }
 Bytes operator-(Bytes a, Bytes b) { return {a.heap - b.heap, a.arena - b.arena}; }
+// What `backend` keeps since `before` (taken before it was created): its arena's blocks, and the rest.
+Bytes keptSince(Bytes before, rigging::Backend& backend) {
+  const auto arena = static_cast<std::int64_t>(backend.engine().arenaBytes());
+  return {now().heap - before.heap - arena, arena};
+}
 
 struct Kept {
   Bytes bytes;
@@ -117,7 +123,7 @@ Kept keptBy(const std::vector<BackendFeature>& features) {
   backend.add(rootLoggerServiceFactory({.level = LogLevel::error, .sink = [](std::string_view) {}}));
   for (const auto& feature : features) backend.add(feature);
   backend.start();
-  const Kept kept{now() - before, backend.engine().liveInstanceCount()};
+  const Kept kept{keptSince(before, backend), backend.engine().liveInstanceCount()};
   backend.stop();
   return kept;
 }
@@ -131,10 +137,10 @@ auto makeNode() {
   }
 }
 
-// K plugins whose inits need nothing; with `service`, each init needs its own instance of one plugin-scoped
-// service.
-template <Returns R>
-std::vector<BackendFeature> plugins(int count, const bench::PluginRef* service) {
+// K plugins whose inits need nothing; with `service`, each init needs it: its own instance of a
+// plugin-scoped service, or the one instance of a root service.
+template <Returns R, class Ref = bench::PluginRef>
+std::vector<BackendFeature> plugins(int count, const Ref* service) {
   std::vector<BackendFeature> features;
   if (service != nullptr) {
     features.emplace_back(createServiceFactory(*service, deps(), [] { return makeNode<R>(); }));
@@ -178,7 +184,7 @@ void graphs() {
       bench::Sink sink;
       auto backend = form.makeBackend(sink);
       backend.start();
-      const auto rigging = now() - before;
+      const auto rigging = keptSince(before, backend);
       const auto instances = backend.engine().liveInstanceCount();
       backend.stop();
       std::int64_t hand = 0;
@@ -190,7 +196,7 @@ void graphs() {
           sink,
           [](void* context) {
             auto* p = static_cast<Probe*>(context);
-            *p->kept = (now() - p->before).total();
+            *p->kept = now().heap - p->before.heap;
           },
           &probe);
       const auto perInstance = [&](std::int64_t bytes) {
@@ -209,24 +215,27 @@ void graphs() {
       "nothing).\n");
 }
 
-// Kept by backends of k and 2k root services, of k and 2k plugins whose inits need nothing, and of k and 2k
-// plugins whose inits each need their own instance of one plugin-scoped service, made in this order (as
-// before: each backend's blocks land where the one before it left free chunks).
+// Kept by backends of k and 2k root services, of k and 2k plugins whose inits need nothing, of k and 2k
+// plugins whose inits each need their own instance of one plugin-scoped service, and of k plugins whose
+// inits each need one root service (made once), in this order (as before: each backend's blocks land where
+// the one before it left free chunks).
 struct Series {
   int k;
-  Kept rootK, root2K, pluginsK, plugins2K, usedK, used2K;
+  Kept rootK, root2K, pluginsK, plugins2K, usedK, used2K, rootUsedK;
 };
 
 template <Returns R>
 Series measure(int k) {
-  Series s{k, {}, {}, {}, {}, {}, {}};
+  Series s{k, {}, {}, {}, {}, {}, {}, {}};
   s.rootK = keptBy(rootServices<R>(k));
   s.root2K = keptBy(rootServices<R>(2 * k));
-  s.pluginsK = keptBy(plugins<R>(k, nullptr));
-  s.plugins2K = keptBy(plugins<R>(2 * k, nullptr));
+  s.pluginsK = keptBy(plugins<R>(k, static_cast<const bench::PluginRef*>(nullptr)));
+  s.plugins2K = keptBy(plugins<R>(2 * k, static_cast<const bench::PluginRef*>(nullptr)));
   const auto serviceRef = createServiceRef<bench::Svc>("bench.shared");
   s.usedK = keptBy(plugins<R>(k, &serviceRef));
   s.used2K = keptBy(plugins<R>(2 * k, &serviceRef));
+  const auto rootRef = createServiceRef<bench::Svc, RootScope>("bench.sharedRoot");
+  s.rootUsedK = keptBy(plugins<R>(k, &rootRef));
   return s;
 }
 
@@ -262,17 +271,18 @@ void print(const char* what, const Mean& m, std::int64_t object) {
 }
 
 // One difference depends on where the two counts fall among the sizes at which things grow: the arena takes
-// chunks 1.5x the size of the one before (a difference of arena bytes is either about what was used or a
+// chunks 1.25x the size of the one before (a difference of arena bytes is either about what was used or a
 // whole chunk more), some tables double, and a fragmented heap hands out larger blocks. So the figures are
-// means over k = 1000 * 1.5^(i/10), i = 0..49: evenly spaced on a log scale over five growth steps of the
-// arena (k from 1,000 to 7,292; 2.9 doublings).
+// means over k = 1000 * 1.5^(i/10), i = 0..49: evenly spaced on a log scale over about nine growth steps of
+// the arena (k from 1,000 to 7,292; 2.9 doublings).
 //   root service instance: (kept with 2k root services - kept with k) / k
 //   plugin: (kept with 2k plugins whose inits need nothing - with k) / k
 //   plugin-scoped instance: (kept with k plugins whose inits each need their own instance of one
-//   plugin-scoped
-//     service - kept with k plugins whose inits need nothing) / k: the instance, its records, the init's
-//     slot for the dep, and a k-th of the service's factory. (Before, it was the 2k-against-k difference of
-//     the first kind minus the per-plugin figure: four differences of lumpy arena totals instead of two.)
+//     plugin-scoped service - kept with k plugins whose inits each need one root service) / k: the instance
+//     and its records. Both kinds of plugin have one init dep and one factory, so the init's slot for the
+//     dep cancels out (it used to be counted: the baseline was plugins whose inits need nothing); the root
+//     side adds a k-th of one root instance. (Before that, it was the 2k-against-k difference of the first
+//     kind minus the per-plugin figure: four differences of lumpy arena totals instead of two.)
 // The container's share subtracts the object's own bytes: the Node's heap block (nodeBytes) for make_unique,
 // sizeof(Node) (arenaNodeBytes) for a Node returned by value.
 void perInstance() {
@@ -297,15 +307,15 @@ void perInstance() {
       const auto s = form.measure(k);
       form.root.add(per(s.root2K, s.rootK, k), steps);
       form.plugin.add(per(s.plugins2K, s.pluginsK, k), steps);
-      form.scoped.add(per(s.usedK, s.pluginsK, k), steps);
+      form.scoped.add(per(s.usedK, s.rootUsedK, k), steps);
     }
   }
   std::printf(
-      "\nOne more instance or plugin, the mean over %d k from %d to %d evenly spaced on a log scale (five\n"
-      "growth steps of the arena); root instance and plugin: 2k against k; plugin-scoped instance: k "
+      "\nOne more instance or plugin, the mean over %d k from %d to %d evenly spaced on a log scale (about\n"
+      "nine growth steps of the arena); root instance and plugin: 2k against k; plugin-scoped instance: k "
       "plugins\n"
-      "whose inits need one against k whose inits need nothing. [min .. max]: the arena part's range over\n"
-      "those k (it includes the unused tail of the arena's last chunk).\n",
+      "whose inits need one against k whose inits need one root service. [min .. max]: the arena part's\n"
+      "range over those k (it includes the unused tail of the arena's last chunk).\n",
       steps, kAt(0), kAt(steps - 1));
   for (const auto& form : forms) {
     std::printf("\n%s: the container's = kept - %lld, %s\n", form.name, static_cast<long long>(form.object),

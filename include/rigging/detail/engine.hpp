@@ -268,6 +268,10 @@ class Engine {
   /// arena, with nothing to run at stop).
   [[nodiscard]] std::size_t liveInstanceCount() const noexcept { return created_.size(); }
 
+  /// Bytes the backend's arena has taken from the heap (plugin states, inits, values returned by
+  /// factories); for the memory benchmark and tools.
+  [[nodiscard]] std::size_t arenaBytes() const noexcept { return arena_.reserved(); }
+
   /// For the testing utilities only: `factory` provides core.rootInstanceMetadata instead of the built-in
   /// list, which a backend's features cannot replace. Call before start().
   void replaceInstanceMetadata(std::shared_ptr<const FactoryImpl> factory) {
