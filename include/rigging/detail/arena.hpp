@@ -43,9 +43,9 @@ class Arena final : public std::pmr::memory_resource {
   [[nodiscard]] std::size_t reserved() const noexcept { return reserved_; }
 
  private:
-  struct Block {
+  struct alignas(
+      alignof(std::max_align_t)) Block {  // what follows it is aligned as operator new's blocks are
     Block* previous;
-    std::size_t size;  // whole block, this header included
   };
   static constexpr std::size_t first_block = 1024;
 
@@ -55,7 +55,7 @@ class Arena final : public std::pmr::memory_resource {
     if (size > static_cast<std::size_t>(-1) / 2 - header) throw std::bad_alloc();
     const std::size_t bytes = std::max({size + header, first_block, reserved_ / 4});
     auto* block = static_cast<Block*>(::operator new(bytes));
-    *block = Block{last_, bytes};
+    *block = Block{last_};
     last_ = block;
     reserved_ += bytes;
     next_ = reinterpret_cast<std::uintptr_t>(block + 1);
@@ -66,7 +66,7 @@ class Arena final : public std::pmr::memory_resource {
   void release() noexcept {
     while (last_ != nullptr) {
       Block* const previous = last_->previous;
-      ::operator delete(static_cast<void*>(last_), last_->size);
+      ::operator delete(static_cast<void*>(last_));  // unsized: clang 14 has no sized delete by default
       last_ = previous;
     }
   }
