@@ -346,9 +346,9 @@ void perInstance() {
 
 int main() {
   std::printf(
-      "Heap kept by a started backend (bytes, malloc_usable_size). heap: plain operator new; arena: the\n"
-      "backend's arena chunks (aligned operator new). One Node: %lld bytes of heap (make_unique), %lld\n"
-      "bytes of arena (by value: sizeof(Node), alignment %zu, no padding)\n\n",
+      "Memory kept by a started backend (bytes, malloc_usable_size of every operator new). arena: the\n"
+      "blocks of the backend's arena (Engine::arenaBytes()); heap: the rest. One Node: %lld bytes of heap\n"
+      "(make_unique), %lld bytes of arena (by value: sizeof(Node), alignment %zu, no padding)\n\n",
       static_cast<long long>(nodeBytes), static_cast<long long>(arenaNodeBytes), alignof(bench::Node));
   graphs();
   const auto empty = keptBy({});
