@@ -30,6 +30,7 @@
 #include <cstdlib>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -97,6 +98,10 @@ const auto nodeBytes = [] {
 // an alignment of 8 or 16, so no padding comes before a Node (alignment 8): nothing to add.
 static_assert(alignof(bench::Node) == 8 && sizeof(bench::Node) % 8 == 0);
 constexpr std::int64_t arenaNodeBytes = sizeof(bench::Node);
+// Engine::liveInstanceCount() counts destroy records, which a trivially destructible value does not get; the
+// per-instance figures below divide by it, so every object this program makes must have a destructor to run.
+static_assert(!std::is_trivially_destructible_v<bench::Node> &&
+              !std::is_trivially_destructible_v<bench::Ctx>);
 
 struct Bytes {
   std::int64_t heap = 0;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory_resource>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -52,10 +53,12 @@ TEST_CASE("arena: requests are aligned as asked and do not overlap, across many 
   Arena arena;
   CHECK(arena.reserved() == 0);  // nothing is taken before the first request
   std::vector<std::pair<unsigned char*, std::size_t>> taken;
+  std::size_t asked = 0;  // sizes plus the most padding each could need
   const std::size_t alignments[] = {1, 2, 8, 16, 64, 256};
   for (std::size_t i = 0; i < 3000; ++i) {
     const std::size_t alignment = alignments[i % 6];
     const std::size_t size = 1 + (i * 37) % 200;
+    asked += size + alignment - 1;
     auto* p = static_cast<unsigned char*>(arena.bump(size, alignment));
     REQUIRE(p != nullptr);
     CHECK(alignedTo(p, alignment));
@@ -70,9 +73,10 @@ TEST_CASE("arena: requests are aligned as asked and do not overlap, across many 
       overwritten += p[b] != static_cast<unsigned char>(i & 0xFFU) ? 1 : 0;
   }
   CHECK(overwritten == 0);
-  // Blocks grow by half of what was taken: a few dozen blocks, not one per request.
+  // Each block is a quarter of what was taken before: what is reserved stays close to what was asked for
+  // (the last block's unused tail, and what a request too large for a block's rest leaves behind).
   CHECK(arena.reserved() >= 3000);
-  CHECK(arena.reserved() < 4 * 3000 * 200);
+  CHECK(arena.reserved() < asked + asked / 2);
 }
 
 TEST_CASE("arena: a request larger than any block, a zero-byte one and an over-aligned one", "[arena]") {
@@ -135,4 +139,18 @@ TEST_CASE("arena: a value with nothing to destroy leaves no destroy record; othe
   counted.stop();
   CHECK(destroyed == 1);
   CHECK(counted.engine().liveInstanceCount() == 0);
+}
+
+TEST_CASE("arena: a request it cannot serve throws bad_alloc and leaves the arena usable", "[arena]") {
+  Arena arena;
+  auto* before = static_cast<unsigned char*>(arena.bump(16, 8));
+  before[15] = 7;
+  const auto reserved = arena.reserved();
+  CHECK_THROWS_AS(arena.bump(static_cast<std::size_t>(-1) / 2, 16), std::bad_alloc);
+  CHECK_THROWS_AS(arena.bump(8, static_cast<std::size_t>(1) << 62U), std::bad_alloc);  // no wrapped sizes
+  CHECK(arena.reserved() == reserved);
+  auto* after = static_cast<unsigned char*>(arena.bump(16, 8));
+  after[0] = 1;
+  CHECK(before[15] == 7);
+  CHECK(after != before);
 }

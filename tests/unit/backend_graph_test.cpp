@@ -93,8 +93,14 @@ TEST_CASE("graph: after start it names the instances per plugin", "[graph]") {
   const auto graph = backend.graph();
   CHECK(find(graph, "catalog.client")->instances == std::vector<std::string>{"catalog"});
   CHECK(find(graph, "catalog.store")->instances == std::vector<std::string>{"root"});
+  // The built-in list of installed plugins is made only when asked for, but always listed until stop().
+  CHECK(find(graph, "core.rootInstanceMetadata")->instances == std::vector<std::string>{"root"});
   CHECK_THROWS_AS(backend.add(createBackendPlugin("late", [](PluginRegistrationPoints&) {})),
                   BackendStateError);
+  backend.stop();
+  const auto stopped = backend.graph();
+  CHECK(find(stopped, "catalog.store")->instances.empty());
+  CHECK(find(stopped, "core.rootInstanceMetadata")->instances.empty());
 }
 
 TEST_CASE("graph: adding features after the plan was described is rejected", "[graph]") {

@@ -51,8 +51,9 @@ class Arena final : public std::pmr::memory_resource {
 
   RIGGING_NOINLINE void* grow(std::size_t size, std::size_t alignment) {
     // Room for the header, the worst padding and the request; at least a quarter of what was taken so far.
+    constexpr std::size_t limit = static_cast<std::size_t>(-1) / 4;
+    if (alignment > limit || size > limit) throw std::bad_alloc();  // no sum below can wrap
     const std::size_t header = sizeof(Block) + alignment - 1;
-    if (size > static_cast<std::size_t>(-1) / 2 - header) throw std::bad_alloc();
     const std::size_t bytes = std::max({size + header, first_block, reserved_ / 4});
     auto* block = static_cast<Block*>(::operator new(bytes));
     *block = Block{last_};

@@ -168,8 +168,9 @@ class Engine {
         if (std::find(edges.first(s), e, *e) == e) node.dependencies.push_back(services_[*e].ref->id);
       }
       if (service.isRoot()) {
-        // The built-in list always exists (the engine holds it), even before anything asked for it.
-        if (service.rootInstance != nullptr || service.source == FactorySource::builtin)
+        // The built-in list exists until stop() (the engine holds it), even before anything asked for it.
+        if (service.rootInstance != nullptr ||
+            (service.source == FactorySource::builtin && state_ != State::stopped))
           node.instances.emplace_back("root");
       } else {
         for (const auto& plugin : plugins_) {
@@ -1790,7 +1791,10 @@ class Engine {
   // Any service: its factories (a multiton's list of instances), their root contexts, its decorators.
   RIGGING_NOINLINE void* createAny(const Service& service, Plugin* plugin) {
     // The only built-in root service; core.pluginMetadata never gets here (lookup() has it).
-    if (service.source == FactorySource::builtin) return static_cast<void*>(installedPlugins());
+    if (service.source == FactorySource::builtin) {
+      what_ = "the built-in list of installed plugins";
+      return static_cast<void*>(installedPlugins());
+    }
     void* object = nullptr;
     void** items = nullptr;
     if (service.ref->multiton) {
