@@ -34,8 +34,7 @@
 #include <vector>
 
 namespace {
-std::int64_t live = 0;     // plain operator new
-std::int64_t aligned = 0;  // aligned operator new (nothing in these backends uses it any more)
+std::int64_t live = 0;  // every operator new, plain and aligned
 
 void* allocate(std::size_t size) {
   void* p = std::malloc(size == 0 ? 1 : size);
@@ -55,14 +54,8 @@ void* allocateAligned(std::size_t size, std::align_val_t alignment) {
   // aligned_alloc wants a multiple of the alignment.
   void* p = std::aligned_alloc(align, size == 0 ? align : (size + align - 1) / align * align);
   if (p == nullptr) throw std::bad_alloc();
-  aligned += static_cast<std::int64_t>(malloc_usable_size(p));
+  live += static_cast<std::int64_t>(malloc_usable_size(p));
   return p;
-}
-
-void releaseAligned(void* p) noexcept {
-  if (p == nullptr) return;
-  aligned -= static_cast<std::int64_t>(malloc_usable_size(p));
-  std::free(p);
 }
 }  // namespace
 
@@ -76,10 +69,10 @@ void* operator new(std::size_t size, std::align_val_t alignment) { return alloca
 void* operator new[](std::size_t size, std::align_val_t alignment) {
   return allocateAligned(size, alignment);
 }
-void operator delete(void* p, std::align_val_t) noexcept { releaseAligned(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { releaseAligned(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { releaseAligned(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { releaseAligned(p); }
+void operator delete(void* p, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { release(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { release(p); }
 
 namespace {
 
@@ -109,7 +102,7 @@ struct Bytes {
   [[nodiscard]] std::int64_t total() const { return heap + arena; }
 };
 
-Bytes now() { return {live + aligned, 0}; }
+Bytes now() { return {live, 0}; }
 Bytes operator-(Bytes a, Bytes b) { return {a.heap - b.heap, a.arena - b.arena}; }
 // What `backend` keeps since `before` (taken before it was created): its arena's blocks, and the rest.
 Bytes keptSince(Bytes before, rigging::Backend& backend) {

@@ -126,6 +126,7 @@ TEST_CASE("arena: a value with nothing to destroy leaves no destroy record; othe
   plain.start();
   CHECK(seen == 20);
   CHECK(plain.engine().liveInstanceCount() == records);
+  CHECK(plain.engine().arenaBytes() >= sizeof(PlainValue));  // the value, and the plugin's state, are there
   plain.stop();
 
   auto counted = createBackend();

@@ -43,8 +43,8 @@ class Arena final : public std::pmr::memory_resource {
   [[nodiscard]] std::size_t reserved() const noexcept { return reserved_; }
 
  private:
-  struct alignas(
-      alignof(std::max_align_t)) Block {  // what follows it is aligned as operator new's blocks are
+  // A block's header; what follows it is aligned as operator new's blocks are.
+  struct alignas(std::max_align_t) Block {
     Block* previous;
   };
   static constexpr std::size_t first_block = 1024;
