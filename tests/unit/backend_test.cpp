@@ -378,6 +378,46 @@ TEST_CASE("backend: duplicates, forbidden overrides and mismatched declarations 
   }
 }
 
+TEST_CASE("backend: a decorator for a built-in service is override_forbidden, naming the service",
+          "[backend][validation][decorator]") {
+  // The engine makes built-ins itself, so a decorator of one would silently never run.
+  struct Metadata final : PluginMetadataService {
+    explicit Metadata(PluginMetadataService& inner) : inner_(inner) {}
+    [[nodiscard]] std::string_view getId() const noexcept override { return inner_.getId(); }
+    PluginMetadataService& inner_;
+  };
+  struct Installed final : RootInstanceMetadataService {
+    explicit Installed(RootInstanceMetadataService& inner) : inner_(inner) {}
+    [[nodiscard]] const std::vector<InstalledPlugin>& getInstalledPlugins() const noexcept override {
+      return inner_.getInstalledPlugins();
+    }
+    RootInstanceMetadataService& inner_;
+  };
+  auto backend = createBackend();
+  backend.add(createServiceDecorator(coreServices::pluginMetadata, deps(), [](PluginMetadataService& inner) {
+    return std::make_unique<Metadata>(inner);
+  }));
+  backend.add(createServiceDecorator(
+      coreServices::rootInstanceMetadata, deps(),
+      [](RootInstanceMetadataService& inner) { return std::make_unique<Installed>(inner); }));
+  backend.add(pluginWith("p", deps(coreServices::pluginMetadata, coreServices::rootInstanceMetadata),
+                         [](PluginMetadataService&, RootInstanceMetadataService&) {}));
+  try {
+    backend.start();
+    FAIL("start() must throw");
+  } catch (const ValidationError& e) {
+    const auto forbidden = e.problems(Problem::Kind::override_forbidden);
+    REQUIRE(forbidden.size() == 2);
+    CHECK(forbidden[0].ids == std::vector<std::string>{"core.pluginMetadata"});
+    CHECK(forbidden[1].ids == std::vector<std::string>{"core.rootInstanceMetadata"});
+    for (const auto& problem : forbidden) {
+      CHECK_THAT(problem.message, Catch::Contains("service is built in and cannot be decorated; remove the "
+                                                  "decorator added for it"));
+    }
+    CHECK(e.problems().size() == 2);
+  }
+}
+
 TEST_CASE("backend: a root service that reaches a plugin service through a shared id is a scope error",
           "[backend][validation]") {
   // Declared root-scoped where it is used, plugin-scoped where it is provided: only run time can tell.

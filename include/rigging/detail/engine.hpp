@@ -843,17 +843,19 @@ class Engine {
         const FactoryImpl& impl = *record.impl;
         const auto s = serviceFor(*impl.service(), problems);
         Service& service = services_[s];
-        if (impl.kind() == FactoryImpl::Kind::decorator) {
-          addFactory(impl, s);
-          continue;
-        }
+        const bool decorator = impl.kind() == FactoryImpl::Kind::decorator;
+        // The engine makes built-ins itself: a factory or decorator for one would never run.
         if (service.source == FactorySource::builtin) {
           problems.push_back(Problem{Problem::Kind::override_forbidden,
                                      {service.ref->id},
                                      {},
-                                     "The " + quote(service.ref->id) +
-                                         " service is built in and cannot be overridden; remove the factory "
-                                         "added for it"});
+                                     "The " + quote(service.ref->id) + " service is built in and cannot be " +
+                                         (decorator ? "decorated; remove the decorator added for it"
+                                                    : "overridden; remove the factory added for it")});
+          continue;
+        }
+        if (decorator) {
+          addFactory(impl, s);
           continue;
         }
         if (source == FactorySource::loader && service.source == FactorySource::explicitly_added) {
