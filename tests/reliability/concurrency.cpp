@@ -114,6 +114,26 @@ TEST_CASE("concurrency: a lazy root service asked for by many threads at once is
   std::printf("concurrency: %d rounds x %d threads racing for one lazy root service\n", rounds, threadCount);
 }
 
+TEST_CASE("concurrency: the built-in list of installed plugins, first asked for by many threads, is made once",
+          "[concurrency]") {
+  // Nothing needs core.rootInstanceMetadata at start, so the engine lists the plugins on the first request.
+  for (int round = 0; round < rounds; ++round) {
+    Counters counters;
+    auto backend = lazyBackend(counters);
+    backend.add(pluginWith("other", deps(), [] {}));
+    backend.start();
+    const auto got =
+        race([&](int) { return backend.engine().resolve(*coreServices::rootInstanceMetadata.info(), ""); });
+    REQUIRE(got.front() != nullptr);
+    CHECK(std::set<void*>(got.begin(), got.end()).size() == 1);
+    const auto& installed = static_cast<RootInstanceMetadataService*>(got.front())->getInstalledPlugins();
+    REQUIRE(installed.size() == 2);
+    CHECK(installed[0].pluginId == "idle");
+    CHECK(installed[1].pluginId == "other");
+    CHECK(backend.stop());
+  }
+}
+
 TEST_CASE("concurrency: plugin-scoped services asked for by many threads are created once per plugin",
           "[concurrency]") {
   constexpr int plugins = 4;
