@@ -6,6 +6,7 @@
 // same plugin list the ref in their init's deps(...) and receive the implementation as `T&`.
 #pragma once
 
+#include <rigging/detail/attributes.hpp>
 #include <rigging/detail/type_name.hpp>
 #include <rigging/service_ref.hpp>
 
@@ -45,7 +46,7 @@ class ExtensionPoint {
 ///     inline const auto processingExtensionPoint =
 ///         createExtensionPoint<ProcessingExtensionPoint>("catalog.processing");
 template <class T>
-[[nodiscard]] ExtensionPoint<T> createExtensionPoint(std::string_view id) {
+[[nodiscard]] RIGGING_NOINLINE ExtensionPoint<T> createExtensionPoint(std::string_view id) {
   return ExtensionPoint<T>(std::make_shared<const detail::RefInfo>(
       id, detail::typeKey<T>(), detail::typeName<T>(), ServiceScope::plugin, false, true));
 }

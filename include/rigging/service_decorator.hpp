@@ -9,6 +9,7 @@
 
 #include <rigging/backend_feature.hpp>
 #include <rigging/deps.hpp>
+#include <rigging/detail/attributes.hpp>
 #include <rigging/detail/callable.hpp>
 #include <rigging/detail/factory_impl.hpp>
 #include <rigging/detail/invoke.hpp>
@@ -56,8 +57,8 @@ struct DecoratorThunk<T, Fn, Deps<Refs...>, std::index_sequence<I...>> {
 ///     inline const auto tracedFoo = createServiceDecorator(fooRef, deps(tracerRef),
 ///         [](FooService& inner, Tracer& tracer) { return std::make_unique<TracedFoo>(inner, tracer); });
 template <class T, class Scope, class C, class... Refs, class Fn>
-[[nodiscard]] auto createServiceDecorator(const ServiceRef<T, Scope, C>& service,
-                                          const Deps<Refs...>& decoratorDeps, Fn fn) {
+[[nodiscard]] RIGGING_NOINLINE auto createServiceDecorator(const ServiceRef<T, Scope, C>& service,
+                                                           const Deps<Refs...>& decoratorDeps, Fn fn) {
   using Ref = ServiceRef<T, Scope, C>;
   using Decorator = ServiceDecorator<T, Scope>;
   using DepsT = Deps<Refs...>;

@@ -9,6 +9,7 @@
 
 #include <rigging/backend_feature.hpp>
 #include <rigging/deps.hpp>
+#include <rigging/detail/attributes.hpp>
 #include <rigging/detail/callable.hpp>
 #include <rigging/detail/factory_impl.hpp>
 #include <rigging/detail/invoke.hpp>
@@ -199,8 +200,9 @@ constexpr void reportFactoryCheck() {
 // A factory with a root context. (One without is made by createServiceFactory itself: one function fewer per
 // factory.)
 template <class Ref, class... Refs, class Fn, class... CtxRefs, class CtxFn>
-auto makeFactory(const Ref& ref, const Deps<Refs...>& factoryDeps, Fn fn, const Deps<CtxRefs...>& ctxDeps,
-                 CtxFn ctxFn, std::optional<Initialization> initialization) {
+RIGGING_NOINLINE auto makeFactory(const Ref& ref, const Deps<Refs...>& factoryDeps, Fn fn,
+                                  const Deps<CtxRefs...>& ctxDeps, CtxFn ctxFn,
+                                  std::optional<Initialization> initialization) {
   using T = typename Ref::service_type;
   using Factory = ServiceFactory<T, typename Ref::scope_type, typename Ref::cardinality_type>;
   using DepsT = Deps<Refs...>;
@@ -241,9 +243,9 @@ struct options_of<R (C::*)(A)> {
 ///     inline const auto fooFactory = createServiceFactory(fooRef, deps(barRef),
 ///         [](BarService& bar) { return std::make_unique<DefaultFoo>(bar); });
 template <class T, class Scope, class C, class... Refs, class Fn>
-[[nodiscard]] auto createServiceFactory(const ServiceRef<T, Scope, C>& service,
-                                        const Deps<Refs...>& factoryDeps, Fn fn,
-                                        std::optional<Initialization> initialization = std::nullopt) {
+[[nodiscard]] RIGGING_NOINLINE auto createServiceFactory(
+    const ServiceRef<T, Scope, C>& service, const Deps<Refs...>& factoryDeps, Fn fn,
+    std::optional<Initialization> initialization = std::nullopt) {
   using Ref = ServiceRef<T, Scope, C>;
   using DepsT = Deps<Refs...>;
   constexpr auto check = detail::checkFactory<Ref, DepsT, Fn, Deps<>, detail::NoContext>();

@@ -7,6 +7,7 @@
 // backend matches factories to consumers at run time. It may carry a default factory.
 #pragma once
 
+#include <rigging/detail/attributes.hpp>
 #include <rigging/detail/intern.hpp>
 #include <rigging/detail/type_name.hpp>
 
@@ -239,12 +240,15 @@ std::shared_ptr<const RefInfo> makeRefInfo(std::string_view id) {
 
 }  // namespace detail
 
+// The create* functions are kept out of line: a program's refs and factories are namespace-scope constants,
+// and one call per constant keeps its static initialiser small, which compilers optimise in superlinear time.
+
 /// Creates a reference to a service of interface `T`.
 ///
 ///     inline const auto fooRef = createServiceRef<FooService>("example.foo");
 ///     inline const auto clockRef = createServiceRef<Clock, RootScope>("example.clock");
 template <class T, class Scope = PluginScope>
-[[nodiscard]] ServiceRef<T, Scope> createServiceRef(std::string_view id) {
+[[nodiscard]] RIGGING_NOINLINE ServiceRef<T, Scope> createServiceRef(std::string_view id) {
   return ServiceRef<T, Scope>(detail::makeRefInfo<ServiceRef<T, Scope>>(id));
 }
 
@@ -252,21 +256,22 @@ template <class T, class Scope = PluginScope>
 /// `createServiceFactory(service, ...)`; it is used only when the backend has no other factory for the ref.
 template <class T, class Scope = PluginScope, class F>
   requires(!std::same_as<std::remove_cvref_t<F>, multiton_t>)
-[[nodiscard]] ServiceRef<T, Scope> createServiceRef(std::string_view id, F defaultFactory) {
+[[nodiscard]] RIGGING_NOINLINE ServiceRef<T, Scope> createServiceRef(std::string_view id, F defaultFactory) {
   using Ref = ServiceRef<T, Scope>;
   return Ref(std::make_shared<const detail::RefInfoWithDefault<Ref, F>>(id, std::move(defaultFactory)));
 }
 
 /// Creates a multiton reference: every factory added for it contributes an instance.
 template <class T, class Scope = PluginScope>
-[[nodiscard]] ServiceRef<T, Scope, Multiton> createServiceRef(std::string_view id, multiton_t) {
+[[nodiscard]] RIGGING_NOINLINE ServiceRef<T, Scope, Multiton> createServiceRef(std::string_view id,
+                                                                               multiton_t) {
   return ServiceRef<T, Scope, Multiton>(detail::makeRefInfo<ServiceRef<T, Scope, Multiton>>(id));
 }
 
 /// Creates a multiton reference whose default factory counts only when no other factory is registered.
 template <class T, class Scope = PluginScope, class F>
-[[nodiscard]] ServiceRef<T, Scope, Multiton> createServiceRef(std::string_view id, multiton_t,
-                                                              F defaultFactory) {
+[[nodiscard]] RIGGING_NOINLINE ServiceRef<T, Scope, Multiton> createServiceRef(std::string_view id,
+                                                                               multiton_t, F defaultFactory) {
   using Ref = ServiceRef<T, Scope, Multiton>;
   return Ref(std::make_shared<const detail::RefInfoWithDefault<Ref, F>>(id, std::move(defaultFactory)));
 }
