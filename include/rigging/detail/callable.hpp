@@ -82,7 +82,7 @@ inline constexpr bool provides_v = [] {
 }();
 
 template <class V, class... A>
-V* emplace(Arena& arena, Created& out, A&&... args) {
+RIGGING_ALWAYS_INLINE inline V* emplace(Arena& arena, Created& out, A&&... args) {
   void* memory = arena.bump(sizeof(V), alignof(V));
   // If the constructor throws, the bytes stay in the arena until the backend is destroyed.
   V* value = ::new (memory) V(std::forward<A>(args)...);
@@ -97,7 +97,7 @@ V* emplace(Arena& arena, Created& out, A&&... args) {
 
 /// Keeps a callable's result alive and records where the service of type T is.
 template <class T, class R>
-void store(R&& result, Created& out, Arena& arena) {
+RIGGING_ALWAYS_INLINE inline void store(R&& result, Created& out, Arena& arena) {
   using Rd = std::remove_cvref_t<R>;
   if constexpr (result_traits<Rd>::is_pointer) {
     using U = stored_t<Rd>;

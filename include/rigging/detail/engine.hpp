@@ -844,6 +844,10 @@ class Engine {
         const auto s = serviceFor(*impl.service(), problems);
         Service& service = services_[s];
         const bool decorator = impl.kind() == FactoryImpl::Kind::decorator;
+        if (decorator && service.source != FactorySource::builtin) {
+          addFactory(impl, s);
+          continue;
+        }
         // The engine makes built-ins itself: a factory or decorator for one would never run.
         if (service.source == FactorySource::builtin) {
           problems.push_back(Problem{Problem::Kind::override_forbidden,
@@ -852,10 +856,6 @@ class Engine {
                                      "The " + quote(service.ref->id) + " service is built in and cannot be " +
                                          (decorator ? "decorated; remove the decorator added for it"
                                                     : "overridden; remove the factory added for it")});
-          continue;
-        }
-        if (decorator) {
-          addFactory(impl, s);
           continue;
         }
         if (source == FactorySource::loader && service.source == FactorySource::explicitly_added) {
