@@ -47,7 +47,7 @@ struct Problem {
     missing_dependency,         ///< `ids[0]` has no factory; `neededBy` names its consumers
     duplicate_factory,          ///< two explicit factories for the singleton `ids[0]`
     duplicate_plugin,           ///< two plugins with the id `ids[0]`
-    override_forbidden,         ///< a factory or decorator for a built-in service (core.pluginMetadata)
+    override_forbidden,         ///< a factory or decorator for core.pluginMetadata, which is built in
     type_mismatch,              ///< one id, two C++ types; `ids[0]` is the id
     scope_mismatch,             ///< one id declared with two scopes, or a root service using a plugin one
     cardinality_mismatch,       ///< one id declared both singleton and multiton

@@ -108,7 +108,7 @@ class RegistrationPoints {
     static_assert(provides_v<T, R>,
                   "rigging: an extension point factory must return the ExtensionPoint's type (a value, "
                   "std::unique_ptr or std::shared_ptr of it or of a class derived from it)");
-    checkOpen("registerExtensionPoint");
+    checkBeforeInit();
     extensionPoints_.push_back({ref.info(), nullptr, [fn = std::move(factory)](std::string_view moduleId) {
                                   return asExtensionPoint<T>(fn(moduleId));
                                 }});
@@ -139,7 +139,7 @@ class RegistrationPoints {
   // The same code for every type of extension point; `instance` points at its T (null: an empty pointer).
   RIGGING_NOINLINE void addExtensionPoint(const std::shared_ptr<const RefInfo>& ref,
                                           std::shared_ptr<void> instance) {
-    checkOpen("registerExtensionPoint");
+    checkBeforeInit();
     if (!instance) {
       throw Error(ErrorCode::invalid_registration,
                   "registerExtensionPoint for '" + ref->id + "' was given an empty pointer");
@@ -153,6 +153,15 @@ class RegistrationPoints {
                   std::string(what) +
                       " was called after registration ended; call it from the register callback itself, not "
                       "from an init or later");
+    }
+  }
+
+  // As in Backstage: a feature's extension points are all known before its init is.
+  void checkBeforeInit() const {
+    checkOpen("registerExtensionPoint");
+    if (initCount_ != 0) {
+      throw Error(ErrorCode::invalid_registration,
+                  "registerExtensionPoint called after registerInit; register every extension point first");
     }
   }
 

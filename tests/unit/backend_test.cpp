@@ -378,44 +378,54 @@ TEST_CASE("backend: duplicates, forbidden overrides and mismatched declarations 
   }
 }
 
-TEST_CASE("backend: a decorator for a built-in service is override_forbidden, naming the service",
+TEST_CASE("backend: a decorator for core.pluginMetadata is override_forbidden, naming the service",
           "[backend][validation][decorator]") {
-  // The engine makes built-ins itself, so a decorator of one would silently never run.
+  // The engine makes each plugin's metadata itself, so a decorator of it would silently never run.
   struct Metadata final : PluginMetadataService {
     explicit Metadata(PluginMetadataService& inner) : inner_(inner) {}
     [[nodiscard]] std::string_view getId() const noexcept override { return inner_.getId(); }
     PluginMetadataService& inner_;
   };
-  struct Installed final : RootInstanceMetadataService {
-    explicit Installed(RootInstanceMetadataService& inner) : inner_(inner) {}
-    [[nodiscard]] const std::vector<InstalledPlugin>& getInstalledPlugins() const noexcept override {
-      return inner_.getInstalledPlugins();
-    }
-    RootInstanceMetadataService& inner_;
-  };
   auto backend = createBackend();
   backend.add(createServiceDecorator(coreServices::pluginMetadata, deps(), [](PluginMetadataService& inner) {
     return std::make_unique<Metadata>(inner);
   }));
-  backend.add(createServiceDecorator(
-      coreServices::rootInstanceMetadata, deps(),
-      [](RootInstanceMetadataService& inner) { return std::make_unique<Installed>(inner); }));
-  backend.add(pluginWith("p", deps(coreServices::pluginMetadata, coreServices::rootInstanceMetadata),
-                         [](PluginMetadataService&, RootInstanceMetadataService&) {}));
+  backend.add(pluginWith("p", deps(coreServices::pluginMetadata), [](PluginMetadataService&) {}));
   try {
     backend.start();
     FAIL("start() must throw");
   } catch (const ValidationError& e) {
-    const auto forbidden = e.problems(Problem::Kind::override_forbidden);
-    REQUIRE(forbidden.size() == 2);
-    CHECK(forbidden[0].ids == std::vector<std::string>{"core.pluginMetadata"});
-    CHECK(forbidden[1].ids == std::vector<std::string>{"core.rootInstanceMetadata"});
-    for (const auto& problem : forbidden) {
-      CHECK_THAT(problem.message, Catch::Contains("service is built in and cannot be decorated; remove the "
-                                                  "decorator added for it"));
-    }
-    CHECK(e.problems().size() == 2);
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].kind == Problem::Kind::override_forbidden);
+    CHECK(e.problems()[0].ids == std::vector<std::string>{"core.pluginMetadata"});
+    CHECK_THAT(
+        e.problems()[0].message,
+        Catch::Contains("The 'core.pluginMetadata' service is built in and cannot be decorated; remove "
+                        "the decorator added for it"));
   }
+}
+
+TEST_CASE("backend: a decorator for the built-in core.rootInstanceMetadata wraps the built-in list",
+          "[backend][decorator]") {
+  struct Installed final : RootInstanceMetadataService {
+    explicit Installed(RootInstanceMetadataService& inner) : plugins(inner.getInstalledPlugins()) {
+      plugins.push_back(InstalledPlugin{"added-by-decorator", {}});
+    }
+    [[nodiscard]] const std::vector<InstalledPlugin>& getInstalledPlugins() const noexcept override {
+      return plugins;
+    }
+    std::vector<InstalledPlugin> plugins;
+  };
+  auto backend = createBackend();
+  backend.add(createServiceDecorator(coreServices::rootInstanceMetadata, deps(),
+                                     [](RootInstanceMetadataService& inner) { return Installed(inner); }));
+  std::vector<std::string> seen;
+  backend.add(
+      pluginWith("p", deps(coreServices::rootInstanceMetadata), [&seen](RootInstanceMetadataService& m) {
+        for (const auto& plugin : m.getInstalledPlugins()) seen.push_back(plugin.pluginId);
+      }));
+  backend.start();
+  CHECK(seen == std::vector<std::string>{"p", "added-by-decorator"});
 }
 
 TEST_CASE("backend: a root service that reaches a plugin service through a shared id is a scope error",

@@ -226,6 +226,28 @@ TEST_CASE("module: registering after registration has ended is an error", "[modu
   }
 }
 
+TEST_CASE("module: an extension point registered after the init is an invalid registration", "[module]") {
+  // Backstage: "registerExtensionPoint called after registerInit", for plugins and modules alike.
+  auto backend = createBackend();
+  backend.add(createBackendPlugin("catalog", [](PluginRegistrationPoints& env) {
+    env.registerInit(deps(), [] {});
+    env.registerExtensionPoint(pluginPoint, std::make_shared<ContributionList>());
+  }));
+  backend.add(createBackendModule("catalog", "github", [](ModuleRegistrationPoints& env) {
+    env.registerInit(deps(), [] {});
+    env.registerExtensionPoint(aggregation, std::make_shared<ContributionList>());
+  }));
+  const auto problems = problemsOf(backend);
+  REQUIRE(problems.size() == 2);
+  for (const auto& problem : problems) {
+    CHECK(problem.kind == Problem::Kind::invalid_registration);
+    CHECK_THAT(problem.message, Catch::Contains("registerExtensionPoint called after registerInit; register "
+                                                "every extension point first"));
+  }
+  CHECK_THAT(problems[0].message, Catch::Contains("'catalog'"));
+  CHECK(problems[1].ids == std::vector<std::string>{"catalog", "github"});
+}
+
 TEST_CASE("module: ids follow the id rule", "[module]") {
   CHECK_THROWS_AS(createBackendModule("catalog", "Bad_Id", [](ModuleRegistrationPoints&) {}), InvalidIdError);
   CHECK_THROWS_WITH(createBackendModule("bad plugin", "ok", [](ModuleRegistrationPoints&) {}),

@@ -295,17 +295,33 @@ TEST_CASE("startup: rootInstanceMetadata lists the installed plugins and their m
   CHECK(seen[1].modules.empty());
 }
 
-TEST_CASE("startup: built-in services cannot be overridden", "[startup][core_services]") {
+TEST_CASE("startup: a factory added for core.rootInstanceMetadata replaces the built-in list",
+          "[startup][core_services]") {
+  // DESIGN: every core service but core.pluginMetadata is replaceable by adding a factory for its ref.
   auto backend = createBackend();
+  backend.add(mockServices::rootInstanceMetadata::factory({.plugins = {{"elsewhere", {"m"}}}}));
+  std::vector<InstalledPlugin> seen;
+  backend.add(
+      pluginWith("catalog", deps(coreServices::rootInstanceMetadata),
+                 [&seen](RootInstanceMetadataService& metadata) { seen = metadata.getInstalledPlugins(); }));
+  backend.start();
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].pluginId == "elsewhere");
+  CHECK(seen[0].modules == std::vector<std::string>{"m"});
+}
+
+TEST_CASE("startup: two factories added for core.rootInstanceMetadata are a duplicate, like any service",
+          "[startup][core_services]") {
+  auto backend = createBackend();
+  backend.add(mockServices::rootInstanceMetadata::factory());
   backend.add(mockServices::rootInstanceMetadata::factory());
   try {
     backend.start();
     FAIL("start() must throw");
   } catch (const ValidationError& e) {
     REQUIRE(e.problems().size() == 1);
-    CHECK(e.problems()[0].kind == Problem::Kind::override_forbidden);
-    CHECK_THAT(e.what(), Catch::Contains("The 'core.rootInstanceMetadata' service is built in and cannot be "
-                                         "overridden"));
+    CHECK(e.problems()[0].kind == Problem::Kind::duplicate_factory);
+    CHECK(e.problems()[0].ids == std::vector<std::string>{"core.rootInstanceMetadata"});
   }
 }
 

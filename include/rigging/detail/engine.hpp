@@ -274,7 +274,7 @@ class Engine {
   [[nodiscard]] std::size_t arenaBytes() const noexcept { return arena_.reserved(); }
 
   /// For the testing utilities only: `factory` provides core.rootInstanceMetadata instead of the built-in
-  /// list, which a backend's features cannot replace. Call before start().
+  /// list, ahead of the backend's features. Call before start().
   void replaceInstanceMetadata(std::shared_ptr<const FactoryImpl> factory) {
     instanceMetadataFactory_ = std::move(factory);
   }
@@ -844,12 +844,15 @@ class Engine {
         const auto s = serviceFor(*impl.service(), problems);
         Service& service = services_[s];
         const bool decorator = impl.kind() == FactoryImpl::Kind::decorator;
-        if (decorator && service.source != FactorySource::builtin) {
+        // core.pluginMetadata is made by the engine for each plugin and cannot be replaced or decorated; the
+        // built-in core.rootInstanceMetadata can be both (createAny() applies decorators to the built-in
+        // list).
+        const bool forbidden = service.source == FactorySource::builtin && s != installed;
+        if (decorator && !forbidden) {
           addFactory(impl, s);
           continue;
         }
-        // The engine makes built-ins itself: a factory or decorator for one would never run.
-        if (service.source == FactorySource::builtin) {
+        if (forbidden) {
           problems.push_back(Problem{Problem::Kind::override_forbidden,
                                      {service.ref->id},
                                      {},
@@ -1792,14 +1795,14 @@ class Engine {
 
   // Any service: its factories (a multiton's list of instances), their root contexts, its decorators.
   RIGGING_NOINLINE void* createAny(const Service& service, Plugin* plugin) {
-    // The only built-in root service; core.pluginMetadata never gets here (lookup() has it).
-    if (service.source == FactorySource::builtin) {
-      what_ = "the built-in list of installed plugins";
-      return static_cast<void*>(installedPlugins());
-    }
     void* object = nullptr;
     void** items = nullptr;
-    if (service.ref->multiton) {
+    // The only built-in root service, unless a factory replaced it; core.pluginMetadata never gets here
+    // (lookup() has it).
+    if (service.source == FactorySource::builtin) {
+      what_ = "the built-in list of installed plugins";
+      object = static_cast<void*>(installedPlugins());
+    } else if (service.ref->multiton) {
       std::size_t count = 0;
       for (auto f = service.firstFactory; f != no_node; f = factories_[f].next) ++count;
       auto* list = static_cast<InstanceList*>(arena_.bump(sizeof(InstanceList), alignof(InstanceList)));

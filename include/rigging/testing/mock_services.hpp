@@ -187,8 +187,8 @@ struct MockLifecycleState {
 
 namespace mockServices {
 
-/// A fake `core.rootInstanceMetadata` listing the plugins you give it. A backend's features cannot replace
-/// the built-in one; startTestBackend and ServiceFactoryTester accept this factory in their place.
+/// A fake `core.rootInstanceMetadata` listing the plugins you give it, in place of the built-in list: add its
+/// factory to a backend, or give it to startTestBackend or ServiceFactoryTester.
 class rootInstanceMetadata final : public RootInstanceMetadataService {
  public:
   /// What `factory(...)` returns.
