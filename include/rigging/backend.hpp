@@ -60,7 +60,10 @@ class Backend {
   [[nodiscard]] BackendGraph graph() { return engine().graph(); }
 
   /// The result of the last start().
-  [[nodiscard]] const StartupResult& startupResult() const { return engine_->result(); }
+  [[nodiscard]] const StartupResult& startupResult() const {
+    if (!engine_) throw BackendStateError("This Backend was moved from; use the backend it was moved to");
+    return engine_->result();
+  }
 
   /// For tools and the testing utilities.
   [[nodiscard]] detail::Engine& engine() {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace rigging;
@@ -650,6 +651,9 @@ TEST_CASE("backend: using it out of order is an error with clear words", "[backe
     auto backend = createBackend();
     auto moved = std::move(backend);
     CHECK_THROWS_AS(backend.start(), BackendStateError);  // NOLINT(bugprone-use-after-move)
+    // Every member says so, startupResult() included (it used to dereference the empty engine).
+    CHECK_THROWS_MATCHES(std::as_const(backend).startupResult(), BackendStateError,  // NOLINT
+                         Catch::Message("This Backend was moved from; use the backend it was moved to"));
     moved.start();
   }
 }

@@ -57,6 +57,23 @@ TEST_CASE("feature loader: an added factory wins over a loader's, silently", "[f
   CHECK(got == "added");
 }
 
+TEST_CASE("feature loader: a multiton gets the added factories and the loaders' too, added ones first",
+          "[feature_loader][multiton]") {
+  // As in Backstage, where a loader's factory is skipped only for a singleton that was added explicitly.
+  const auto checks = createServiceRef<Named>("test.checks", multiton);
+  std::vector<std::string> got;
+  auto backend = createBackend();
+  backend.add(createBackendFeatureLoader(deps(), [&checks] {
+    return std::vector<BackendFeature>{createServiceFactory(checks, deps(), [] { return Named("loader"); })};
+  }));
+  backend.add(createServiceFactory(checks, deps(), [] { return Named("added"); }));
+  backend.add(pluginWith("p", deps(checks), [&](ServiceRange<Named> all) {
+    for (const Named& n : all) got.push_back(n.name);
+  }));
+  backend.start();
+  CHECK(got == std::vector<std::string>{"added", "loader"});
+}
+
 TEST_CASE("feature loader: a loader's factory wins over a default one", "[feature_loader]") {
   std::string got;
   auto backend =

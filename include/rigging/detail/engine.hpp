@@ -862,7 +862,9 @@ class Engine {
           continue;
         }
         if (source == FactorySource::loader && service.source == FactorySource::explicitly_added) {
-          continue;  // an added factory silently wins over a loader's
+          // An added factory silently wins over a loader's; a multiton keeps both, as in Backstage.
+          if (service.ref->multiton) addFactory(impl, s);
+          continue;
         }
         if (service.source == source && !service.ref->multiton) {
           if (std::find(duplicates.begin(), duplicates.end(), service.ref->id) == duplicates.end()) {
