@@ -383,12 +383,13 @@ inline Model expect(const Spec& spec) {
   }
   auto svc = [&spec](int s) -> const ServiceSpec& { return spec.services[static_cast<std::size_t>(s)]; };
 
-  // Factories: explicit ones win over the loader's, which win over the ref's default.
+  // Factories: explicit ones win over the loader's, which win over the ref's default; a multiton keeps the
+  // explicit ones and the loader's (as in Backstage).
   for (int s = 0; s < n; ++s) {
     const auto& x = svc(s);
     int count = 0;
     if (x.explicitCount > 0) {
-      count = x.multiton ? x.explicitCount : 1;
+      count = x.multiton ? x.explicitCount + (x.fromLoader && spec.loader ? 1 : 0) : 1;
       if (!x.multiton && x.explicitCount > 1)
         m.problems.insert({Problem::Kind::duplicate_factory, {serviceId(s)}});
     } else if (x.fromLoader && spec.loader) {

@@ -6,6 +6,7 @@
 
 #include <rigging/backend.hpp>
 #include <rigging/create_backend.hpp>
+#include <rigging/testing.hpp>
 
 #include <memory>
 #include <stdexcept>
@@ -485,6 +486,52 @@ TEST_CASE("backend: a throwing factory in a chain leaves no instance alive and n
   CHECK(Counted::destroyed == std::vector<std::string>{"d", "e", "root"});
   backend.stop();  // nothing left to do
   CHECK(Counted::live == 0);
+}
+
+TEST_CASE("backend: a root context or lazy root service that failed is not run again for the next consumer",
+          "[backend][exceptions]") {
+  // One per backend, failure included: Backstage caches the rejected promise of a factory.
+  const auto svc = createServiceRef<Named>("test.service");
+  const auto lazyRoot = createServiceRef<Named, RootScope>("test.lazyRoot");
+  int runs = 0;
+  std::string expected;  // whom the message blames
+  auto backend = createBackend();
+  backend.add(mockServices::rootLogger::factory());  // keeps the plugins' failures off the test's output
+  SECTION("root context") {
+    expected = "Failed to instantiate service 'test.service' for '";
+    backend.add(createServiceFactory(svc, deps(),
+                                     rootContext(deps(),
+                                                 [&runs]() -> int {
+                                                   ++runs;
+                                                   throw std::logic_error("no pool");
+                                                 }),
+                                     [](int&) { return Named("never"); }));
+  }
+  SECTION("lazy root service") {
+    expected = "Failed to instantiate service 'test.lazyRoot' because the factory function threw";
+    backend.add(createServiceFactory(
+        lazyRoot, deps(),
+        [&runs]() -> Named {
+          ++runs;
+          throw std::logic_error("no pool");
+        },
+        Initialization::lazy));
+    backend.add(createServiceFactory(svc, deps(lazyRoot), [](Named& root) { return Named(root.name); }));
+  }
+  for (const char* id : {"a", "b", "c"}) backend.add(pluginWith(id, deps(svc), [](Named&) {}));
+  try {
+    backend.start();
+    FAIL("start() must throw");
+  } catch (const BackendStartupError& e) {
+    CHECK(runs == 1);
+    const auto& plugins = e.result().plugins;
+    REQUIRE(plugins.size() == 3);
+    for (const auto& plugin : plugins) {
+      REQUIRE(plugin.failure.has_value());
+      CHECK_THAT(plugin.failure->message,
+                 Catch::Contains(expected) && Catch::Contains("threw an error: no pool"));
+    }
+  }
 }
 
 TEST_CASE("backend: a throwing root context and a null result are reported with their service",

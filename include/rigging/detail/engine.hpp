@@ -282,6 +282,15 @@ class Engine {
  private:
   enum class State : unsigned char { idle, started, stopped };
 
+  // A root-level creation that failed: a root service, or (`context`) a root context. Later consumers get the
+  // same failure instead of a second run, as Backstage caches a factory's rejected promise.
+  struct Failure {
+    std::uint32_t index;  // the service, or for a root context its factory
+    bool context;
+    std::exception_ptr error;
+    const char* what;
+  };
+
   // The registry is flat: services and factories in two arrays, each service's factories (and decorators) a
   // list threaded through the factory array, every factory's deps a slice of one index array. Refs and
   // factories are held by raw pointer: ownedFactories_, the plugins' inits and the loaders own them for the
@@ -818,6 +827,7 @@ class Engine {
     depList_.clear();
     upward_.clear();
     contexts_.clear();  // keyed by factory index, which this build renumbers
+    forgetFailures();
     // Every factory names a service: sized once, the registry is not rehashed or moved while it fills.
     const std::size_t expected = factoryRecords_.size() + backendDefaults_.size() + 2;
     services_.reserve(expected);
@@ -843,22 +853,20 @@ class Engine {
         const FactoryImpl& impl = *record.impl;
         const auto s = serviceFor(*impl.service(), problems);
         Service& service = services_[s];
-        const bool decorator = impl.kind() == FactoryImpl::Kind::decorator;
-        // core.pluginMetadata is made by the engine for each plugin and cannot be replaced or decorated; the
-        // built-in core.rootInstanceMetadata can be both (createAny() applies decorators to the built-in
-        // list).
-        const bool forbidden = service.source == FactorySource::builtin && s != installed;
-        if (decorator && !forbidden) {
-          addFactory(impl, s);
-          continue;
-        }
-        if (forbidden) {
+        // core.pluginMetadata is made by the engine for each plugin: a factory or decorator for it would
+        // never run. The built-in core.rootInstanceMetadata can be replaced, and decorated (see createAny()).
+        if (service.source == FactorySource::builtin && s != installed) {
+          const bool decorator = impl.kind() == FactoryImpl::Kind::decorator;
           problems.push_back(Problem{Problem::Kind::override_forbidden,
                                      {service.ref->id},
                                      {},
                                      "The " + quote(service.ref->id) + " service is built in and cannot be " +
                                          (decorator ? "decorated; remove the decorator added for it"
                                                     : "overridden; remove the factory added for it")});
+          continue;
+        }
+        if (impl.kind() == FactoryImpl::Kind::decorator) {
+          addFactory(impl, s);
           continue;
         }
         if (source == FactorySource::loader && service.source == FactorySource::explicitly_added) {
@@ -1738,7 +1746,30 @@ class Engine {
     std::vector<std::string> chain;
     for (const auto& frame : frames_) chain.push_back(services_[frame.service].ref->id);
     const Frame& top = frames_.back();
+    if (services_[top.service].isRoot()) remember(top.service, false, failure);
     throwWithContext(failure, top.service, top.plugin, std::move(chain));
+  }
+
+  void remember(std::uint32_t index, bool context, const std::exception_ptr& failure) {
+    if (findFailure(index, context) == nullptr) failures_.push_back({index, context, failure, what_});
+    anyFailure_ = true;
+  }
+  [[nodiscard]] const Failure* findFailure(std::uint32_t index, bool context) const noexcept {
+    for (const auto& failure : failures_) {
+      if (failure.index == index && failure.context == context) return &failure;
+    }
+    return nullptr;
+  }
+  // Throws what an earlier attempt threw, if there was one.
+  RIGGING_COLD void rethrowFailure(std::uint32_t index, bool context) {
+    if (const Failure* failure = findFailure(index, context)) {
+      what_ = failure->what;
+      std::rethrow_exception(failure->error);
+    }
+  }
+  void forgetFailures() noexcept {
+    failures_.clear();
+    anyFailure_ = false;
   }
 
   // Called outside any handler, so that a null result nests nothing.
@@ -1775,6 +1806,7 @@ class Engine {
   // deps (resolveFactoryDeps): without a root context, and not a multiton, it is made from `found`.
   RIGGING_ALWAYS_INLINE void* create(std::uint32_t s, Plugin* plugin, void* const* found) {
     Service& service = services_[s];
+    if (anyFailure_ && service.isRoot()) rethrowFailure(s, false);
     const std::uint32_t only = service.firstFactory;
     void* object = nullptr;
     if (only != no_node && !service.merged && !service.ref->multiton &&
@@ -1820,10 +1852,16 @@ class Engine {
       if (factory.impl->hasContext()) {
         void** slot = contexts_.insert(f, nullptr).first;
         if (*slot == nullptr) {
+          if (anyFailure_) rethrowFailure(f, true);
           gather(contextDepsOf(factory), nullptr);
           what_ = "the root context factory function";
           Created made;
-          factory.impl->createContext(args_.data(), made, arena_);
+          try {
+            factory.impl->createContext(args_.data(), made, arena_);
+          } catch (...) {
+            remember(f, true, std::current_exception());
+            throw;
+          }
           own(made);
           *slot = made.object;
         }
@@ -1870,6 +1908,7 @@ class Engine {
     }
     for (auto& service : services_) service.rootInstance = nullptr;
     contexts_.clear();
+    forgetFailures();
     pluginInstances_.clear();
     carried_.clear();
   }
@@ -1944,6 +1983,10 @@ class Engine {
   std::vector<void*> args_;      // a factory's arguments
   std::vector<void*> initArgs_;  // an init's arguments
   const char* what_ = "";
+  // Root-level creations that failed (see Failure): every later consumer gets the same failure instead of a
+  // second run. Rare, so a list; `anyFailure_` keeps the check off the path that creates instances.
+  std::vector<Failure> failures_;
+  bool anyFailure_ = false;
   std::mutex resolveMutex_;  // creation after start(); see resolve()
 };
 
