@@ -7,7 +7,9 @@
 #include <rigging/create_backend.hpp>
 #include <rigging/extension_point.hpp>
 #include <rigging/module.hpp>
+#include <rigging/testing.hpp>
 
+#include <exception>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -246,6 +248,41 @@ TEST_CASE("module: an extension point registered after the init is an invalid re
   }
   CHECK_THAT(problems[0].message, Catch::Contains("'catalog'"));
   CHECK(problems[1].ids == std::vector<std::string>{"catalog", "github"});
+}
+
+TEST_CASE("module: an extension point factory that throws fails the module, naming the point and the module",
+          "[module][exceptions]") {
+  auto backend = createBackend();
+  backend.add(mockServices::rootLogger::factory());  // keeps the module's failure off the test's output
+  backend.add(createBackendPlugin("catalog", [](PluginRegistrationPoints& env) {
+    env.registerExtensionPoint(aggregation, [](std::string_view) -> std::shared_ptr<Contributions> {
+      throw std::runtime_error("no registry");
+    });
+    env.registerInit(deps(), [] {});
+  }));
+  backend.add(moduleWith("catalog", "github", deps(aggregation), [](Contributions&) {}));
+  try {
+    backend.start();
+    FAIL("start() must throw");
+  } catch (const BackendStartupError& e) {
+    const auto* module = e.result().plugins.at(0).module("github");
+    REQUIRE(module != nullptr);
+    REQUIRE(module->failure.has_value());
+    CHECK_THAT(
+        module->failure->message,
+        Catch::Contains("Failed to create extension point 'catalog.aggregation' for module 'github' of "
+                        "plugin 'catalog' because its factory threw an error: no registry"));
+    try {
+      std::rethrow_exception(module->failure->error);
+    } catch (const Error& error) {
+      CHECK(error.code() == ErrorCode::factory_threw);
+    }
+    try {
+      std::rethrow_exception(module->failure->error);
+    } catch (const std::nested_exception& nested) {
+      CHECK_THROWS_WITH(nested.rethrow_nested(), "no registry");  // the original is kept
+    }
+  }
 }
 
 TEST_CASE("module: ids follow the id rule", "[module]") {

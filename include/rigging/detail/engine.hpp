@@ -1561,7 +1561,7 @@ class Engine {
     args.clear();
     for (const auto& dep : deps) {
       if (dep.extensionPoint != nullptr) {
-        args.push_back(extensionPointFor(*dep.extensionPoint, moduleId));
+        args.push_back(extensionPointFor(*dep.extensionPoint, plugin, moduleId));
       } else {
         args.push_back(ensure(dep.service, services_[dep.service].isRoot() ? nullptr : &plugin));
       }
@@ -1569,13 +1569,24 @@ class Engine {
     init.run(args.data());
   }
 
-  void* extensionPointFor(const ExtensionPointRegistration& ep, std::string_view moduleId) {
+  void* extensionPointFor(const ExtensionPointRegistration& ep, const Plugin& plugin,
+                          std::string_view moduleId) {
     if (ep.instance) return ep.instance.get();
-    std::shared_ptr<void> made = ep.factory(moduleId);
+    const auto named = [&] {
+      return quote(ep.ref->id) + " for module " + quote(moduleId) + " of plugin " + quote(plugin.id);
+    };
+    std::shared_ptr<void> made;
+    try {
+      made = ep.factory(moduleId);
+    } catch (...) {
+      std::throw_with_nested(Error(ErrorCode::factory_threw, "Failed to create extension point " + named() +
+                                                                 " because its factory threw an error: " +
+                                                                 describe(std::current_exception())));
+    }
     if (!made) {
-      throw Error(ErrorCode::factory_returned_null, "The factory of extension point " + quote(ep.ref->id) +
-                                                        " returned an empty pointer for module " +
-                                                        quote(moduleId));
+      throw Error(ErrorCode::factory_returned_null,
+                  "Failed to create extension point " + named() +
+                      " because its factory returned an empty pointer; it must return an instance");
     }
     Created holder;
     void* target = emplace<std::shared_ptr<void>>(arena_, holder, std::move(made))->get();
