@@ -294,7 +294,8 @@ TEST_CASE("backend: every cycle is reported with its path in one error, before a
 
 TEST_CASE("backend: a cycle is printed from its earliest-added service, and every member appears",
           "[backend][validation]") {
-  // 'q' is added first; the component {q, r, s} has two cycles through r: q -> r -> q and r -> s -> r.
+  // 'q' is added first; the component {q, r, s} has two cycles through r: q -> r -> q and r -> s -> r. The
+  // second is found from s (q and r are already printed) but starts from r, its earliest-added service.
   const auto q = createServiceRef<Named>("q");
   const auto r = createServiceRef<Named>("r");
   const auto s = createServiceRef<Named>("s");
@@ -309,7 +310,25 @@ TEST_CASE("backend: a cycle is printed from its earliest-added service, and ever
     const auto cycles = e.problems(Problem::Kind::circular_dependency);
     REQUIRE(cycles.size() == 2);
     CHECK(cycles[0].ids == std::vector<std::string>{"q", "r", "q"});
-    CHECK(cycles[1].ids == std::vector<std::string>{"s", "r", "s"});
+    CHECK(cycles[1].ids == std::vector<std::string>{"r", "s", "r"});  // from r, added before s
+  }
+}
+
+TEST_CASE("backend: a cycle through a service already printed on a self-loop starts from that service",
+          "[backend][validation]") {
+  const auto a = createServiceRef<Named>("a");
+  const auto b = createServiceRef<Named>("b");
+  auto backend = createBackend();
+  backend.add(createServiceFactory(a, deps(a, b), [](Named&, Named&) { return Named("a"); }));
+  backend.add(createServiceFactory(b, deps(a), [](Named&) { return Named("b"); }));
+  try {
+    backend.start();
+    FAIL("start() must throw");
+  } catch (const ValidationError& e) {
+    const auto cycles = e.problems(Problem::Kind::circular_dependency);
+    REQUIRE(cycles.size() == 2);
+    CHECK(cycles[0].ids == std::vector<std::string>{"a", "a"});
+    CHECK(cycles[1].ids == std::vector<std::string>{"a", "b", "a"});
   }
 }
 

@@ -1193,7 +1193,8 @@ class Engine {
       for (std::uint32_t i = 0; i < count; ++i) {
         if (covered[i] || size[component[i]] < 2) continue;
         cyclic = true;
-        const auto path = shortestCycleThrough(uses, i, component);
+        auto path = shortestCycleThrough(uses, i, component);
+        startAtSmallest(path);
         std::vector<std::string> ids;
         for (const auto v : path) {
           covered[v] = 1;
@@ -1349,7 +1350,9 @@ class Engine {
       if (covered[s] || (only != nullptr && !(*only)[s])) continue;
       const bool selfLoop = std::find(graph.first(s), graph.last(s), s) != graph.last(s);
       if (size[component[s]] < 2 && !selfLoop) continue;
-      const auto path = shortestCycleThrough(graph, s, component);
+      // An earlier service of the component, already printed (on a self-loop, say), may be on this cycle too.
+      auto path = shortestCycleThrough(graph, s, component);
+      startAtSmallest(path);
       std::vector<std::string> ids;
       for (const auto v : path) {
         covered[v] = 1;

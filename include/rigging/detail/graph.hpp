@@ -154,6 +154,15 @@ bool acyclic(const Graph& g, DfsScratch& scratch) {
   return acyclicFrom(g, roots, scratch);
 }
 
+/// Rotates a closed path (its first node repeated last) to begin, and end, with its smallest node: nodes are
+/// numbered in the order they were added, so a reported cycle starts from its earliest-added member.
+inline void startAtSmallest(std::vector<std::uint32_t>& path) {
+  if (path.size() < 2) return;
+  path.pop_back();
+  std::rotate(path.begin(), std::min_element(path.begin(), path.end()), path.end());
+  path.push_back(path.front());
+}
+
 /// The shortest cycle from `start` back to itself that stays inside start's component; the path begins and
 /// ends with `start`. Empty if there is none.
 template <class Graph>
