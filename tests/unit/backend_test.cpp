@@ -791,4 +791,8 @@ TEST_CASE("backend: a default factory must provide its own ref, and may not thro
   CHECK(problems[1].message ==
         "Failed to instantiate service 'test.throwing' because the default factory loader "
         "threw an error: no default today");
+  // As docs/reference/errors.md lists them: the kind, and the ids.
+  CHECK(problems[0].ids == std::vector<std::string>{"test.wrong", "test.other"});
+  CHECK(problems[1].kind == Problem::Kind::invalid_registration);
+  CHECK(problems[1].ids == std::vector<std::string>{"test.throwing"});
 }
