@@ -158,8 +158,14 @@ TEST_CASE("startup: a module failure aborts by default and names the module", "[
 
 TEST_CASE("startup: an invalid policy value is a validation error naming the key", "[startup]") {
   bool ran = false;
+  bool rootRan = false;  // a root factory must not run either: the policy is read before root services
+  const auto rootRef = createServiceRef<Named, RootScope>("test.root");
   auto backend = createBackend();
   backend.add(startupConfig({{"default", ConfigObject{{"onPluginBootFailure", "ignore"}}}}));
+  backend.add(createServiceFactory(rootRef, deps(), [&rootRan] {
+    rootRan = true;
+    return Named("root");
+  }));
   backend.add(pluginWith("p", deps(), [&] { ran = true; }));
   try {
     backend.start();
@@ -172,6 +178,24 @@ TEST_CASE("startup: an invalid policy value is a validation error naming the key
           "'backend.startup.default.onPluginBootFailure'; use 'abort' or 'continue'");
   }
   CHECK_FALSE(ran);
+  CHECK_FALSE(rootRan);
+}
+
+TEST_CASE("startup: a lazy rootConfig is still read for the boot-failure policy", "[startup]") {
+  auto backend = createBackend();
+  backend.add(mockServices::rootLogger::factory());  // keeps the failure off the test's output
+  backend.add(createServiceFactory(
+      coreServices::rootConfig, deps(),
+      [] {
+        return ConfigReader(ConfigObject{
+            {"backend", ConfigObject{{"startup", ConfigObject{{"default", ConfigObject{{"onPluginBootFailure",
+                                                                                        "continue"}}}}}}}});
+      },
+      Initialization::lazy));
+  backend.add(pluginWith("p", deps(), [] { throw std::runtime_error("init failed"); }));
+  const auto& result = backend.start();  // `continue`: the failure is allowed
+  REQUIRE(result.plugin("p") != nullptr);
+  CHECK(result.plugin("p")->status == StartupStatus::failed);
 }
 
 TEST_CASE("startup: stop runs before-shutdown, plugin shutdown and root shutdown hooks, then destroys",

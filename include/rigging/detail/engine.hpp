@@ -132,9 +132,9 @@ class Engine {
     prepare();
     state_ = State::started;
     try {
-      createRootServices();  // (5)
-      readBootFailurePolicy();
-      startPlugins();  // (6)
+      readBootFailurePolicy();  // before the root services: a bad policy is a validation problem
+      createRootServices();     // (5)
+      startPlugins();           // (6)
       result_.duration = std::chrono::steady_clock::now() - began;
       if (auto* logger = rootLogger()) logCompletion(*logger, result_);
       if (!result_.ok()) throw BackendStartupError(result_);
@@ -1395,7 +1395,13 @@ class Engine {
   // backend.startup.default.onPluginBootFailure / onPluginModuleBootFailure: 'abort' (default) or 'continue',
   // overridden by backend.startup.plugins.<id>.onPluginBootFailure and
   // backend.startup.plugins.<id>.modules.<moduleId>.onPluginModuleBootFailure.
+  // Creates core.rootConfig (and what it needs) if nothing has yet, and nothing else.
   void readBootFailurePolicy() {
+    if (const std::uint32_t* s = byKey_.find(coreServices::rootConfig.info()->key);
+        s != nullptr && services_[*s].isRoot() && services_[*s].rootInstance == nullptr &&
+        services_[*s].source != FactorySource::none) {
+      build(*s, nullptr);
+    }
     const auto* config = static_cast<const RootConfigService*>(instanceOf(*coreServices::rootConfig.info()));
     std::vector<Problem> problems;
     auto read = [&](const std::string& key, bool fallback) {
