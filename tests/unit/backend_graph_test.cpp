@@ -108,8 +108,17 @@ TEST_CASE("graph: adding features after the plan was described is rejected", "[g
   (void)backend.graph();
   CHECK_THROWS_MATCHES(backend.add(createBackendPlugin("late", [](PluginRegistrationPoints&) {})),
                        BackendStateError,
-                       Catch::Message("feature can not be added after the backend has started"));
+                       Catch::Message("feature can not be added after graph() has prepared the backend's "
+                                      "plan; add every feature before calling graph()"));
   backend.start();  // the plan is reused
+  CHECK_THROWS_MATCHES(backend.add(createBackendPlugin("later", [](PluginRegistrationPoints&) {})),
+                       BackendStateError,
+                       Catch::Message("feature can not be added after the backend has started"));
+  auto never = sampleBackend();
+  never.stop();  // stopped without being started
+  CHECK_THROWS_MATCHES(never.add(createBackendPlugin("last", [](PluginRegistrationPoints&) {})),
+                       BackendStateError,
+                       Catch::Message("feature can not be added after the backend has stopped"));
 }
 
 TEST_CASE("graph: describing an invalid backend throws the validation error", "[graph]") {

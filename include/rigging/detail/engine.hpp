@@ -96,7 +96,7 @@ class Engine {
 
   /// Keeps a feature, sorted by kind; nothing is checked here: start() reports every problem at once.
   void add(const BackendFeature& feature) {
-    if (state_ != State::idle || prepared_) throwAddedLate();
+    if (state_ != State::idle || prepared_) throwAddedLate(state_, prepared_);
     apply(feature, FactorySource::explicitly_added, 0);  // (1)
   }
 
@@ -757,8 +757,16 @@ class Engine {
     return *at;
   }
 
-  [[noreturn]] RIGGING_COLD static void throwAddedLate() {
-    throw BackendStateError("feature can not be added after the backend has started");
+  // `prepared`: start() was called (or graph()), whether or not it succeeded.
+  [[noreturn]] RIGGING_COLD static void throwAddedLate(State state, bool prepared) {
+    if (state != State::idle) {
+      throw BackendStateError(prepared
+                                  ? "feature can not be added after the backend has started"  // Backstage's
+                                  : "feature can not be added after the backend has stopped");
+    }
+    throw BackendStateError(
+        "feature can not be added after graph() has prepared the backend's plan; add every feature before "
+        "calling graph()");
   }
 
   // Out of line and cold: the lookup above stays light, as a second ref of a service is rare.
