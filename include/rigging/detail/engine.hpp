@@ -96,7 +96,7 @@ class Engine {
 
   /// Keeps a feature, sorted by kind; nothing is checked here: start() reports every problem at once.
   void add(const BackendFeature& feature) {
-    if (state_ != State::idle || prepared_) throwAddedLate(state_, prepared_);
+    if (state_ != State::idle || prepared_) throwAddedLate();
     apply(feature, FactorySource::explicitly_added, 0);  // (1)
   }
 
@@ -757,10 +757,10 @@ class Engine {
     return *at;
   }
 
-  // `prepared`: start() was called (or graph()), whether or not it succeeded.
-  [[noreturn]] RIGGING_COLD static void throwAddedLate(State state, bool prepared) {
-    if (state != State::idle) {
-      throw BackendStateError(prepared
+  // prepared_: start() was called (or graph()), whether or not it succeeded.
+  [[noreturn]] RIGGING_COLD void throwAddedLate() const {
+    if (state_ != State::idle) {
+      throw BackendStateError(prepared_
                                   ? "feature can not be added after the backend has started"  // Backstage's
                                   : "feature can not be added after the backend has stopped");
     }
@@ -1589,6 +1589,12 @@ class Engine {
   void* extensionPointFor(const ExtensionPointRegistration& ep, const Plugin& plugin,
                           std::string_view moduleId) {
     if (ep.instance) return ep.instance.get();
+    return makeExtensionPoint(ep, plugin, moduleId);
+  }
+
+  // An extension point registered with a factory: one value per module that asks.
+  RIGGING_NOINLINE void* makeExtensionPoint(const ExtensionPointRegistration& ep, const Plugin& plugin,
+                                            std::string_view moduleId) {
     const auto named = [&] {
       return quote(ep.ref->id) + " for module " + quote(moduleId) + " of plugin " + quote(plugin.id);
     };

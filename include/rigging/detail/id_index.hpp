@@ -37,7 +37,7 @@ class IdIndex {
   [[nodiscard]] bool dense() const noexcept { return isDense_; }
 
   /// The value of `key`, or nullptr.
-  [[nodiscard]] const std::uint32_t* find(std::uint32_t key) const noexcept {
+  [[nodiscard]] RIGGING_ALWAYS_INLINE const std::uint32_t* find(std::uint32_t key) const noexcept {
     if (!isDense_) return table_.find(key);
     return key < dense_.size() && dense_[key] != none ? &dense_[key] : nullptr;
   }
