@@ -114,8 +114,9 @@ TEST_CASE("concurrency: a lazy root service asked for by many threads at once is
   std::printf("concurrency: %d rounds x %d threads racing for one lazy root service\n", rounds, threadCount);
 }
 
-TEST_CASE("concurrency: the built-in list of installed plugins, first asked for by many threads, is made once",
-          "[concurrency]") {
+TEST_CASE(
+    "concurrency: the built-in list of installed plugins, first asked for by many threads, is made once",
+    "[concurrency]") {
   // Nothing needs core.rootInstanceMetadata at start, so the engine lists the plugins on the first request.
   for (int round = 0; round < rounds; ++round) {
     Counters counters;
