@@ -38,7 +38,8 @@ class Backend {
 
   /// Queues a feature: a service factory or decorator, a plugin, a module or a feature loader. Problems
   /// (duplicates, bad overrides, ...) are reported by start(), all together.
-  /// Throws BackendStateError after start(): "feature can not be added after the backend has started".
+  /// Throws BackendStateError after start(): "feature can not be added after the backend has started" (and
+  /// after graph() or a stop() without start(), a message that says which).
   void add(const BackendFeature& feature) { engine().add(feature); }
 
   /// Validates everything added, creates root services and starts every plugin in the order added.

@@ -20,7 +20,7 @@ namespace rigging {
 enum class ErrorCode : std::uint8_t {
   invalid_id,             ///< a plugin or module id does not follow the id rule
   validation_failed,      ///< the graph of features has problems; see ValidationError::problems()
-  factory_threw,          ///< a service factory or root context threw
+  factory_threw,          ///< a service factory, root context or extension point factory threw
   factory_returned_null,  ///< a service factory returned an empty pointer
   invalid_state,          ///< the backend was used out of order (add after start, start twice, ...)
   invalid_registration,   ///< a plugin registered something wrongly (init twice, none, ...)

@@ -103,6 +103,25 @@ TEST_CASE("graph: after start it names the instances per plugin", "[graph]") {
   CHECK(find(stopped, "core.rootInstanceMetadata")->instances.empty());
 }
 
+TEST_CASE("graph: a decorated built-in installed-plugin list is an instance only once it is made",
+          "[graph][decorator]") {
+  // Its decorator runs when something first asks for it; until then there is no instance to show.
+  struct Listed final : RootInstanceMetadataService {
+    explicit Listed(RootInstanceMetadataService& inner) : inner_(inner) {}
+    [[nodiscard]] const std::vector<InstalledPlugin>& getInstalledPlugins() const noexcept override {
+      return inner_.getInstalledPlugins();
+    }
+    RootInstanceMetadataService& inner_;
+  };
+  auto backend = sampleBackend();
+  backend.add(createServiceDecorator(coreServices::rootInstanceMetadata, deps(),
+                                     [](RootInstanceMetadataService& inner) { return Listed(inner); }));
+  backend.start();
+  CHECK(find(backend.graph(), "core.rootInstanceMetadata")->instances.empty());
+  (void)backend.engine().resolve(*coreServices::rootInstanceMetadata.info(), "");
+  CHECK(find(backend.graph(), "core.rootInstanceMetadata")->instances == std::vector<std::string>{"root"});
+}
+
 TEST_CASE("graph: adding features after the plan was described is rejected", "[graph]") {
   auto backend = sampleBackend();
   (void)backend.graph();
@@ -117,6 +136,12 @@ TEST_CASE("graph: adding features after the plan was described is rejected", "[g
   auto never = sampleBackend();
   never.stop();  // stopped without being started
   CHECK_THROWS_MATCHES(never.add(createBackendPlugin("last", [](PluginRegistrationPoints&) {})),
+                       BackendStateError,
+                       Catch::Message("feature can not be added after the backend has stopped"));
+  auto described = sampleBackend();
+  (void)described.graph();
+  described.stop();  // described, then stopped: still never started
+  CHECK_THROWS_MATCHES(described.add(createBackendPlugin("last", [](PluginRegistrationPoints&) {})),
                        BackendStateError,
                        Catch::Message("feature can not be added after the backend has stopped"));
 }

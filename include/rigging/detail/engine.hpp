@@ -128,6 +128,7 @@ class Engine {
   const StartupResult& start() {
     if (state_ == State::started) throw BackendStateError("Backend has already started");
     if (state_ == State::stopped) throw BackendStateError("Backend has already stopped");
+    startCalled_ = true;
     const auto began = std::chrono::steady_clock::now();
     prepare();
     state_ = State::started;
@@ -170,7 +171,8 @@ class Engine {
       if (service.isRoot()) {
         // The built-in list exists until stop() (the engine holds it), even before anything asked for it.
         if (service.rootInstance != nullptr ||
-            (service.source == FactorySource::builtin && state_ != State::stopped))
+            (service.source == FactorySource::builtin && service.firstDecorator == no_node &&
+             state_ != State::stopped))
           node.instances.emplace_back("root");
       } else {
         for (const auto& plugin : plugins_) {
@@ -757,13 +759,10 @@ class Engine {
     return *at;
   }
 
-  // prepared_: start() was called (or graph()), whether or not it succeeded.
   [[noreturn]] RIGGING_COLD void throwAddedLate() const {
-    if (state_ != State::idle) {
-      throw BackendStateError(prepared_
-                                  ? "feature can not be added after the backend has started"  // Backstage's
-                                  : "feature can not be added after the backend has stopped");
-    }
+    if (startCalled_) throw BackendStateError("feature can not be added after the backend has started");
+    if (state_ == State::stopped)
+      throw BackendStateError("feature can not be added after the backend has stopped");
     throw BackendStateError(
         "feature can not be added after graph() has prepared the backend's plan; add every feature before "
         "calling graph()");
@@ -1352,8 +1351,8 @@ class Engine {
     std::vector<std::uint32_t> size(count, 0);
     for (const auto c : component) ++size[c];
     std::vector<char> covered(services_.size(), 0);
-    // Services are numbered in the order they were first added, so the first uncovered one on a cycle is
-    // the earliest-added: each cycle is printed from there.
+    // Services are numbered in the order they were first added: each cycle is searched from its first
+    // uncovered service and printed from its earliest-added one (startAtSmallest).
     for (std::uint32_t s = 0; s < services_.size(); ++s) {
       if (covered[s] || (only != nullptr && !(*only)[s])) continue;
       const bool selfLoop = std::find(graph.first(s), graph.last(s), s) != graph.last(s);
@@ -1784,9 +1783,13 @@ class Engine {
     throwWithContext(failure, top.service, top.plugin, std::move(chain));
   }
 
-  void remember(std::uint32_t index, bool context, const std::exception_ptr& failure) {
-    if (findFailure(index, context) == nullptr) failures_.push_back({index, context, failure, what_});
-    anyFailure_ = true;
+  // Without memory for the record, the next consumer runs the factory again: the failure itself must win.
+  void remember(std::uint32_t index, bool context, const std::exception_ptr& failure) noexcept {
+    try {
+      if (findFailure(index, context) == nullptr) failures_.push_back({index, context, failure, what_});
+      anyFailure_ = true;
+    } catch (...) {
+    }
   }
   [[nodiscard]] const Failure* findFailure(std::uint32_t index, bool context) const noexcept {
     for (const auto& failure : failures_) {
@@ -1958,6 +1961,7 @@ class Engine {
   State state_ = State::idle;
   std::uint32_t build_ = 0;
   bool prepared_ = false;
+  bool startCalled_ = false;        // start() was called, whether or not it succeeded
   bool registered_ = false;         // plugins and modules have registered: the installed list is known
   bool metadataHandedOut_ = false;  // core.rootInstanceMetadata was given out before registered_
   bool metadataListed_ = false;
@@ -2018,7 +2022,8 @@ class Engine {
   std::vector<void*> initArgs_;  // an init's arguments
   const char* what_ = "";
   // Root-level creations that failed (see Failure): every later consumer gets the same failure instead of a
-  // second run. Rare, so a list; `anyFailure_` keeps the check off the path that creates instances.
+  // second run. (A plugin-scoped factory that failed is tried again by the plugin's next consumer.) Rare, so
+  // a list; `anyFailure_` keeps the check off the path that creates instances.
   std::vector<Failure> failures_;
   bool anyFailure_ = false;
   std::mutex resolveMutex_;  // creation after start(); see resolve()
