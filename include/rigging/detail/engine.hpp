@@ -1405,9 +1405,8 @@ class Engine {
   // Creates core.rootConfig (and what it needs) if nothing has yet, and nothing else.
   void readBootFailurePolicy() {
     if (const std::uint32_t* s = byKey_.find(coreServices::rootConfig.info()->key);
-        s != nullptr && services_[*s].isRoot() && services_[*s].rootInstance == nullptr &&
-        services_[*s].source != FactorySource::none) {
-      build(*s, nullptr);
+        s != nullptr && services_[*s].isRoot() && services_[*s].source != FactorySource::none) {
+      ensure(*s, nullptr);
     }
     const auto* config = static_cast<const RootConfigService*>(instanceOf(*coreServices::rootConfig.info()));
     std::vector<Problem> problems;
