@@ -118,10 +118,16 @@ struct Spec {
   bool loader = false, baseThrows = false, loaderThrows = false;
 };
 
-inline std::string serviceId(int s) { return "f.s" + std::to_string(s); }
-inline std::string pluginId(int p) { return "p" + std::to_string(p); }
-inline std::string moduleId(int m) { return "m" + std::to_string(m); }
-inline std::string pointId(int e) { return "f.ep" + std::to_string(e); }
+// Appended, not "p" + std::to_string(p): g++ 12 at -O3 warns falsely (-Wrestrict) on that insert.
+inline std::string numbered(const char* prefix, int n) {
+  std::string id = prefix;
+  id += std::to_string(n);
+  return id;
+}
+inline std::string serviceId(int s) { return numbered("f.s", s); }
+inline std::string pluginId(int p) { return numbered("p", p); }
+inline std::string moduleId(int m) { return numbered("m", m); }
+inline std::string pointId(int e) { return numbered("f.ep", e); }
 
 // Adds up to `count` dependencies to `slots`, as the slot budget and the scope rule allow.
 inline void pickDeps(Choices& c, const Spec& spec, int self, bool rootOnly, int count, Slots& slots) {

@@ -47,7 +47,15 @@
 
 namespace rigging::detail {
 
-inline std::string quote(std::string_view id) { return "'" + std::string(id) + "'"; }
+inline std::string quote(std::string_view id) {
+  // Appended, not "'" + std::string(id): g++ 12 at -O3 warns falsely (-Wrestrict) on that insert.
+  std::string out;
+  out.reserve(id.size() + 2);
+  out += '\'';
+  out += id;
+  out += '\'';
+  return out;
+}
 
 inline std::string joinQuoted(const std::vector<std::string>& ids, std::string_view separator) {
   std::string out;
@@ -550,7 +558,7 @@ class Engine {
         continue;  // its features are unknown; report everything at the end
       }
       std::vector<void*> args;
-      for (const auto d : deps) args.push_back(ensure(d, nullptr));
+      for (const auto d : deps) args.push_back(ensureRoot(d));
       std::vector<BackendFeature> features;
       try {
         features = loader->load(args.data());
@@ -1146,6 +1154,13 @@ class Engine {
     }
   }
 
+  // The module that registered an extension point; no_node for a plugin's own or an unregistered one (a
+  // runnable module's are all registered, but the optimiser cannot know that).
+  [[nodiscard]] std::uint32_t extensionPointModule(std::uint32_t key) const noexcept {
+    const ExtensionPointOwner* found = extensionPoints_.find(key);
+    return found == nullptr ? no_node : found->module;
+  }
+
   // Modules run consumers first: a module that registers an extension point waits for every sibling module
   // that uses it. Ties keep the order added.
   void orderModules(std::vector<Problem>& problems) {
@@ -1165,7 +1180,7 @@ class Engine {
         const auto deps = initDepsOf(modules_[m].initDeps);
         return std::any_of(deps.begin(), deps.end(), [&](const InitDep& dep) {
           if (dep.extensionPoint == nullptr) return false;
-          const auto owner = extensionPoints_.find(dep.extensionPoint->ref->key)->module;
+          const auto owner = extensionPointModule(dep.extensionPoint->ref->key);
           return owner != no_node && owner != m;
         });
       });
@@ -1181,9 +1196,9 @@ class Engine {
       for (std::uint32_t i = 0; i < count; ++i) {
         for (const auto& dep : initDepsOf(modules_[runnable[i]].initDeps)) {
           if (dep.extensionPoint == nullptr) continue;
-          const auto& owner = *extensionPoints_.find(dep.extensionPoint->ref->key);
-          if (owner.module == no_node || owner.module == runnable[i]) continue;
-          const auto j = local(owner.module);
+          const auto owner = extensionPointModule(dep.extensionPoint->ref->key);
+          if (owner == no_node || owner == runnable[i]) continue;
+          const auto j = local(owner);
           if (j == count) continue;
           if (std::find(uses.edges.begin() + uses.begin[i], uses.edges.end(), j) == uses.edges.end()) {
             uses.edges.push_back(j);
@@ -1406,7 +1421,7 @@ class Engine {
   void readBootFailurePolicy() {
     if (const std::uint32_t* s = byKey_.find(coreServices::rootConfig.info()->key);
         s != nullptr && services_[*s].isRoot() && services_[*s].source != FactorySource::none) {
-      ensure(*s, nullptr);
+      ensureRoot(*s);
     }
     const auto* config = static_cast<const RootConfigService*>(instanceOf(*coreServices::rootConfig.info()));
     std::vector<Problem> problems;
@@ -1687,6 +1702,12 @@ class Engine {
     return build(s, plugin);
   }
 
+  // ensure() for a root service (a loader's deps are root-scoped, checked before).
+  void* ensureRoot(std::uint32_t s) {
+    if (void* existing = services_[s].rootInstance) return existing;
+    return build(s, nullptr);
+  }
+
   // ensure() for a service without an instance. Most have every dep made already: their instances are
   // gathered into values_ and the service is made from them, with no frame.
   void* build(std::uint32_t s, Plugin* plugin) {
@@ -1837,6 +1858,12 @@ class Engine {
     for (const auto d : deps) args_.push_back(lookup(d, services_[d].isRoot() ? nullptr : plugin));
   }
 
+  // A root context's deps, which checkScopes has made sure are all root-scoped.
+  void gatherRoot(std::span<const std::uint32_t> deps) {
+    args_.clear();
+    for (const auto d : deps) args_.push_back(services_[d].rootInstance);
+  }
+
   // Creates the instance of `s` (for `plugin` if plugin-scoped) and records it. `found` holds the instances
   // of its edges, in order. A service that is not merged has one factory and its edges are that factory's
   // deps (resolveFactoryDeps): without a root context, and not a multiton, it is made from `found`.
@@ -1889,7 +1916,7 @@ class Engine {
         void** slot = contexts_.insert(f, nullptr).first;
         if (*slot == nullptr) {
           if (anyFailure_) rethrowFailure(f, true);
-          gather(contextDepsOf(factory), nullptr);
+          gatherRoot(contextDepsOf(factory));
           what_ = "the root context factory function";
           Created made;
           try {
