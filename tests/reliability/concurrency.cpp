@@ -114,6 +114,42 @@ TEST_CASE("concurrency: a lazy root service asked for by many threads at once is
   std::printf("concurrency: %d rounds x %d threads racing for one lazy root service\n", rounds, threadCount);
 }
 
+TEST_CASE("concurrency: a ref nothing uses, asked for by many threads, is added and made once by its default",
+          "[concurrency]") {
+  // Half the threads ask for a root ref the backend does not know (added then, with the default its default
+  // needs), while the others ask for a lazy service the backend has: the addition grows the registry under
+  // their feet.
+  static std::atomic<int> outer{0};
+  static std::atomic<int> inner{0};
+  static const auto innerRef = createServiceRef<Made, RootScope>("conc.defaultInner", [](auto service) {
+    return createServiceFactory(service, deps(), [] { return std::make_unique<Made>(inner); });
+  });
+  static const auto outerRef = createServiceRef<Made, RootScope>("conc.defaultOuter", [](auto service) {
+    return createServiceFactory(service, deps(innerRef), [](Made&) { return std::make_unique<Made>(outer); });
+  });
+  for (int round = 0; round < rounds; ++round) {
+    outer = 0;
+    inner = 0;
+    Counters counters;
+    auto backend = lazyBackend(counters);
+    backend.start();
+    const auto got = race([&](int t) {
+      return backend.engine().resolve(t % 2 == 0 ? *outerRef.info() : *lazyRootRef.info(), "");
+    });
+    CHECK(outer == 1);
+    CHECK(inner == 1);
+    CHECK(counters.lazyRoot == 1);
+    std::set<void*> outers;
+    std::set<void*> lazies;
+    for (std::size_t t = 0; t < got.size(); ++t) (t % 2 == 0 ? outers : lazies).insert(got[t]);
+    CHECK(outers.size() == 1);
+    CHECK(lazies.size() == 1);
+    CHECK(outers.count(nullptr) == 0);
+    CHECK(lazies.count(nullptr) == 0);
+    CHECK(backend.stop());
+  }
+}
+
 TEST_CASE(
     "concurrency: the built-in list of installed plugins, first asked for by many threads, lists every "
     "plugin",

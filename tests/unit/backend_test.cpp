@@ -792,4 +792,25 @@ TEST_CASE("backend: a default factory must provide its own ref, and may not thro
   CHECK(problems[0].ids == std::vector<std::string>{"test.wrong", "test.other"});
   CHECK(problems[1].kind == Problem::Kind::invalid_registration);
   CHECK(problems[1].ids == std::vector<std::string>{"test.throwing"});
+  // Who needed them, as for a missing service.
+  CHECK(problems[0].neededBy == std::vector<std::string>{"plugin 'p'"});
+  CHECK(problems[1].neededBy == std::vector<std::string>{"plugin 'p'"});
+}
+
+TEST_CASE("backend: a throwing default factory names a decorated service that needs it",
+          "[backend][validation]") {
+  // The decorated service's edges are made after the defaults are loaded: its need is found all the same.
+  const auto throwing = createServiceRef<Named>("test.throwingDefault", [](auto service) {
+    if (service.id() == "test.throwingDefault") throw std::runtime_error("no default today");
+    return createServiceFactory(service, deps(), [] { return Named("never"); });
+  });
+  const auto user = createServiceRef<Named>("test.decoratedUser");
+  auto backend = createBackend();
+  backend.add(createServiceFactory(user, deps(throwing), [](Named&) { return Named("user"); }));
+  backend.add(createServiceDecorator(user, deps(), [](Named& inner) { return Named(inner.name + "!"); }));
+  backend.add(pluginWith("p", deps(user), [](Named&) {}));
+  const auto problems = problemsOf(backend);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].kind == Problem::Kind::invalid_registration);
+  CHECK(problems[0].neededBy == std::vector<std::string>{"service 'test.decoratedUser' (for plugin 'p')"});
 }

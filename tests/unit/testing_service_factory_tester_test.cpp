@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of ServiceFactoryTester (testing/service_factory_tester.hpp).
 #include "support/catch.hpp"
+#include "support/defaulted.hpp"
 #include "support/services.hpp"
 
 #include <rigging/testing.hpp>
@@ -38,6 +39,31 @@ auto connectionFactory(int& contexts) {
                               [](Pool& pool, PluginMetadataService& plugin) {
                                 return Connection{&pool, std::string(plugin.getId())};
                               });
+}
+
+// Defaults that cannot work: one needs a service nothing provides, one needs that one, and one uses the
+// subject's id with another type.
+const auto brokenRef = createServiceRef<DefaultStamp>("test.broken", [](auto service) {
+  return createServiceFactory(service, deps(greeterRef), [](Greeter&) { return DefaultStamp{nullptr, ""}; });
+});
+const auto onBrokenRef = createServiceRef<DefaultClock>("test.onBroken", [](auto service) {
+  return createServiceFactory(service, deps(brokenRef), [](DefaultStamp&) { return DefaultClock{0}; });
+});
+const auto connectionAsClockRef = createServiceRef<DefaultClock>("test.connection");
+const auto mismatchRef = createServiceRef<DefaultClock>("test.mismatch", [](auto service) {
+  return createServiceFactory(service, deps(connectionAsClockRef),
+                              [](DefaultClock&) { return DefaultClock{0}; });
+});
+
+// The problems of the ValidationError that `request` throws (none if it does not throw one).
+template <class Fn>
+std::vector<Problem> problemsOfRequest(Fn request) {
+  try {
+    request();
+  } catch (const ValidationError& e) {
+    return e.problems();
+  }
+  return {};
 }
 
 }  // namespace
@@ -99,6 +125,12 @@ TEST_CASE("ServiceFactoryTester: a missing service is an error naming it",
       CHECK(e.problems()[0].kind == Problem::Kind::missing_dependency);
       CHECK(e.problems()[0].ids == std::vector<std::string>{"test.greeter"});
       CHECK_THAT(e.what(), Catch::Contains("Service 'test.greeter' is missing"));
+      // The fix is in the tester's options, not in a backend the test does not have.
+      CHECK_THAT(e.problems()[0].message,
+                 Catch::EndsWith("Add a factory for it to the tester's dependencies: "
+                                 "ServiceFactoryTester::from(subject, {.dependencies = "
+                                 "{createServiceFactory(...)}})"));
+      CHECK_THAT(e.what(), !Catch::Contains("backend.add"));
     }
   }
 
@@ -108,8 +140,64 @@ TEST_CASE("ServiceFactoryTester: a missing service is an error naming it",
       other.getService(greeterRef), ValidationError,
       Catch::Message("Backend validation failed with 1 problem; no plugin was started:\n  1. "
                      "Service 'test.greeter' is not available in this ServiceFactoryTester: no "
-                     "added factory, mock core service or dependency of them provides it; add a "
-                     "factory for it"));
+                     "added factory, mock core service or dependency of them provides it, and its ref "
+                     "has no default factory. Add a factory for it to the tester's dependencies: "
+                     "ServiceFactoryTester::from(subject, {.dependencies = {createServiceFactory(...)}})"));
+}
+
+TEST_CASE("ServiceFactoryTester: getService of a ref nothing here uses makes it with its default factory",
+          "[testing][service_factory_tester]") {
+  // As Backstage's registry does: the default factory, and the defaults it needs in turn, are loaded on the
+  // first request, alongside what the tester made already.
+  int contexts = 0;
+  auto tester = ServiceFactoryTester::from(connectionFactory(contexts));
+  Connection& subject = tester.getSubject("catalog");
+  DefaultStamp& stamp = tester.getService(defaultStampRef, "catalog");
+  CHECK(stamp.pluginId == "catalog");
+  CHECK(stamp.clock->ticks == 7);
+  CHECK(&tester.getService(defaultClockRef) == stamp.clock);  // one root instance, shared
+  CHECK(&tester.getService(defaultStampRef, "catalog") == &stamp);
+  CHECK(tester.getService(defaultStampRef, "search").pluginId == "search");
+  CHECK(&tester.getSubject("catalog") == &subject);  // what was made before is kept
+  CHECK(contexts == 1);
+
+  // The first request of all may be one.
+  auto fresh = ServiceFactoryTester::from(connectionFactory(contexts));
+  CHECK(fresh.getService(defaultClockRef).ticks == 7);
+}
+
+TEST_CASE("ServiceFactoryTester: a default factory that cannot be made is a ValidationError on every request",
+          "[testing][service_factory_tester]") {
+  int contexts = 0;
+  auto tester = ServiceFactoryTester::from(connectionFactory(contexts));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      static_cast<void>(tester.getService(brokenRef));
+      FAIL("getService must throw");
+    } catch (const ValidationError& e) {
+      REQUIRE(e.problems().size() == 1);
+      const Problem& problem = e.problems()[0];
+      CHECK(problem.kind == Problem::Kind::missing_dependency);
+      CHECK(problem.ids == std::vector<std::string>{"test.greeter"});
+      CHECK(problem.neededBy == std::vector<std::string>{"service 'test.broken'"});
+      CHECK_THAT(problem.message, Catch::EndsWith("Add a factory for it to the tester's dependencies: "
+                                                  "ServiceFactoryTester::from(subject, {.dependencies = "
+                                                  "{createServiceFactory(...)}})"));
+    }
+  }
+  // What needs the broken service fails for the same reason; so does asking for the missing one itself.
+  for (const auto& problems :
+       {problemsOfRequest([&] { static_cast<void>(tester.getService(onBrokenRef)); }),
+        problemsOfRequest([&] { static_cast<void>(tester.getService(greeterRef)); })}) {
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].kind == Problem::Kind::missing_dependency);
+    CHECK(problems[0].ids == std::vector<std::string>{"test.greeter"});
+  }
+  const auto mismatch = problemsOfRequest([&] { static_cast<void>(tester.getService(mismatchRef)); });
+  REQUIRE(mismatch.size() == 1);
+  CHECK(mismatch[0].kind == Problem::Kind::type_mismatch);
+  CHECK(mismatch[0].ids == std::vector<std::string>{"test.connection"});
+  CHECK(tester.getSubject().pluginId == "test");  // the tester itself still works
 }
 
 TEST_CASE("ServiceFactoryTester: a failing factory throws ServiceFactoryError",

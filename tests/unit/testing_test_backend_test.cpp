@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of startTestBackend (testing/test_backend.hpp).
 #include "support/catch.hpp"
+#include "support/defaulted.hpp"
 #include "support/features.hpp"
 #include "support/services.hpp"
 
@@ -219,16 +220,33 @@ TEST_CASE("startTestBackend: a failure to stop in the destructor is printed, not
   CHECK(stderrOf([&] { backend.reset(); }).empty());
 }
 
+TEST_CASE(
+    "startTestBackend: getService of a ref nothing in the backend uses makes it with its default factory",
+    "[testing][test_backend]") {
+  auto backend = startTestBackend({.features = {pluginWith("web", deps(), [] {})}});
+  DefaultStamp& stamp = backend.getService(defaultStampRef, "web");
+  CHECK(stamp.pluginId == "web");
+  CHECK(&backend.getService(defaultClockRef) == stamp.clock);
+  CHECK(stamp.clock->ticks == 7);
+  CHECK(&backend.getService(defaultStampRef, "web") == &stamp);
+}
+
 TEST_CASE("startTestBackend: start-up errors propagate, and services it lacks are named",
           "[testing][test_backend]") {
-  CHECK_THROWS_AS(
+  // A missing dependency's advice names the test's own fix, not a backend.add the test does not have.
+  CHECK_THROWS_MATCHES(
       startTestBackend({.features = {pluginWith("web", deps(testedGreeterRef), [](Greeter&) {})}}),
-      ValidationError);
+      ValidationError,
+      Catch::Message("Backend validation failed with 1 problem; no plugin was started:\n  1. "
+                     "Service 'test.greeter' is missing: no factory was added for it and its ref has no "
+                     "default factory. Needed by plugin 'web'. Add a factory for it to the test backend's "
+                     "features: startTestBackend({.features = {createServiceFactory(...)}})"));
   auto backend = startTestBackend({});
   CHECK_THROWS_MATCHES(
       backend.getService(testedGreeterRef), ValidationError,
       Catch::Message("Backend validation failed with 1 problem; no plugin was started:\n  1. "
                      "Service 'test.greeter' is not available in this test backend: no added "
-                     "factory, mock core service or dependency of them provides it; add a "
-                     "factory for it"));
+                     "factory, mock core service or dependency of them provides it, and its ref has no "
+                     "default factory. Add a factory for it to the test backend's features: "
+                     "startTestBackend({.features = {createServiceFactory(...)}})"));
 }

@@ -38,6 +38,7 @@
 #include <memory_resource>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -253,20 +254,29 @@ class Engine {
   void setProgressUnit(std::chrono::milliseconds unit) noexcept { progressUnit_ = unit; }
 
   /// The instance of `ref` for `pluginId` (ignored for root services), created on first use, or nullptr when
-  /// the backend does not know `ref`; for tools and the testing utilities. Only valid after prepare() (which
-  /// start() runs) and before stop(). Threads may call it at once: each instance is still created once. A
-  /// root instance that exists costs one acquire load; creating, and plugin-scoped instances (whose
-  /// table may grow), take a mutex. A factory must not call it.
+  /// the backend does not know `ref` and it has no default factory; for tools and the testing utilities.
+  /// Only valid after prepare() (which start() runs) and before stop(). A ref that nothing in the backend
+  /// uses but that has a default factory is added then, as Backstage's registry loads a default factory on
+  /// first request: it and the defaults it needs in turn are validated first (a ValidationError, thrown
+  /// again on every later request). Threads may call it at once: each instance is still created once. A
+  /// root instance that exists costs a shared lock; creating, adding, and plugin-scoped instances (whose
+  /// table may grow) take it exclusively. A factory must not call it.
   void* resolve(const RefInfo& ref, std::string_view pluginId) {
-    const std::uint32_t* found = byKey_.find(ref.key);
-    if (found == nullptr) return nullptr;
-    const std::uint32_t s = *found;
-    Service& service = services_[s];
-    if (service.isRoot()) {
-      if (void* existing = std::atomic_ref<void*>(service.rootInstance).load(std::memory_order_acquire))
-        return existing;
+    {
+      const std::shared_lock shared(resolveMutex_);
+      const std::uint32_t* found = byKey_.find(ref.key);
+      if (found == nullptr && !ref.hasDefaultFactory()) return nullptr;
+      if (found != nullptr && services_[*found].isRoot() && services_[*found].rootInstance != nullptr) {
+        const LateBatch* batch = lateBatchOf(*found);
+        if (batch == nullptr || batch->problems.empty()) return services_[*found].rootInstance;
+      }
     }
     const std::lock_guard lock(resolveMutex_);
+    const std::uint32_t* found = byKey_.find(ref.key);
+    const std::uint32_t s = found != nullptr ? *found : addLate(ref);
+    if (const LateBatch* batch = lateBatchOf(s); batch != nullptr && !batch->problems.empty())
+      throw ValidationError(batch->problems);
+    const Service& service = services_[s];
     Plugin* plugin = nullptr;
     if (!service.isRoot()) {
       const std::uint32_t key = findInternedId(pluginId);
@@ -282,6 +292,10 @@ class Engine {
   /// Bytes the backend's arena has taken from the heap (plugin states, inits, values returned by
   /// factories); for the memory benchmark and tools.
   [[nodiscard]] std::size_t arenaBytes() const noexcept { return arena_.reserved(); }
+
+  /// For the testing utilities only: how a missing dependency's message ends (". Add a factory for it ...");
+  /// `advice` must outlive the engine (static text).
+  void setMissingAdvice(std::string_view advice) noexcept { missingAdvice_ = advice; }
 
   /// For the testing utilities only: `factory` provides core.rootInstanceMetadata instead of the built-in
   /// list, ahead of the backend's features. Call before start().
@@ -299,6 +313,13 @@ class Engine {
     bool context;
     std::exception_ptr error;
     const char* what;
+  };
+
+  // Services resolve() added in one request: services_[first, last), and what is wrong with them.
+  struct LateBatch {
+    std::uint32_t first;
+    std::uint32_t last;
+    std::vector<Problem> problems;
   };
 
   // The registry is flat: services and factories in two arrays, each service's factories (and decorators) a
@@ -946,6 +967,7 @@ class Engine {
       }
       resolveRefDefaults(problems);
       buildGraph();
+      fillNeededBy(problems);
       orderModules(problems);
       restoreCarried(problems);
     }
@@ -1058,40 +1080,57 @@ class Engine {
     }
   }
 
-  // Services nobody provides get their ref's default factory, whose deps may need defaults in turn.
-  void resolveRefDefaults(std::vector<Problem>& problems) {
-    for (std::size_t s = 0; s < services_.size(); ++s) {
-      if (services_[s].source != FactorySource::none || !services_[s].ref->hasDefaultFactory()) continue;
-      std::shared_ptr<const FactoryImpl>& impl = defaultFactories_[services_[s].ref];
-      try {
-        if (!impl)  // once per ref: stable identity
-          impl = services_[s].ref->makeDefaultFactory(services_[s].ref->shared_from_this());
-      } catch (...) {
-        services_[s].source = FactorySource::ref_default;  // reported here, not again as missing
-        problems.push_back(Problem{
-            Problem::Kind::invalid_registration,
-            {services_[s].ref->id},
-            {},
-            "Failed to instantiate service " + quote(services_[s].ref->id) +
-                " because the default factory loader threw an error: " + describe(std::current_exception())});
+  // Services nobody provides get their ref's default factory, whose deps may need defaults in turn. Their
+  // problems name who needs the service once the graph is complete (fillNeededBy).
+  void resolveRefDefaults(std::vector<Problem>& problems, std::size_t from = 0) {
+    // A tight loop: nearly every service has a source. loadRefDefault may append services, visited here too.
+    for (std::size_t s = from; s < services_.size(); ++s) {
+      if (services_[s].source != FactorySource::none) [[likely]]
         continue;
-      }
-      if (impl->service()->id != services_[s].ref->id) {
-        services_[s].source = FactorySource::ref_default;
-        problems.push_back(
-            Problem{Problem::Kind::invalid_registration,
-                    {services_[s].ref->id, impl->service()->id},
-                    {},
-                    "The default factory of " + quote(services_[s].ref->id) + " provides " +
-                        quote(impl->service()->id) +
-                        " instead; pass the callback's `service` argument to createServiceFactory"});
-        continue;
-      }
-      services_[s].source = FactorySource::ref_default;
-      const auto f = addFactory(*impl, static_cast<std::uint32_t>(s));
-      services_[s].firstFactory = f;    // its only factory: it had none (its decorators stay)
-      resolveFactoryDeps(f, problems);  // (the last factory) may append services, which this loop visits too
+      loadRefDefault(static_cast<std::uint32_t>(s), problems);
     }
+  }
+
+  // Gives service `s`, which no factory provides, its ref's default factory if it has one.
+  RIGGING_NOINLINE void loadRefDefault(std::uint32_t s, std::vector<Problem>& problems) {
+    if (!services_[s].ref->hasDefaultFactory()) return;
+    std::shared_ptr<const FactoryImpl>& impl = defaultFactories_[services_[s].ref];
+    try {
+      if (!impl)  // once per ref: stable identity
+        impl = services_[s].ref->makeDefaultFactory(services_[s].ref->shared_from_this());
+    } catch (...) {
+      services_[s].source = FactorySource::ref_default;  // reported here, not again as missing
+      defaultProblems_.emplace_back(problems.size(), static_cast<std::uint32_t>(s));
+      problems.push_back(Problem{
+          Problem::Kind::invalid_registration,
+          {services_[s].ref->id},
+          {},
+          "Failed to instantiate service " + quote(services_[s].ref->id) +
+              " because the default factory loader threw an error: " + describe(std::current_exception())});
+      return;
+    }
+    if (impl->service()->id != services_[s].ref->id) {
+      services_[s].source = FactorySource::ref_default;
+      defaultProblems_.emplace_back(problems.size(), static_cast<std::uint32_t>(s));
+      problems.push_back(
+          Problem{Problem::Kind::invalid_registration,
+                  {services_[s].ref->id, impl->service()->id},
+                  {},
+                  "The default factory of " + quote(services_[s].ref->id) + " provides " +
+                      quote(impl->service()->id) +
+                      " instead; pass the callback's `service` argument to createServiceFactory"});
+      return;
+    }
+    services_[s].source = FactorySource::ref_default;
+    const auto f = addFactory(*impl, static_cast<std::uint32_t>(s));
+    services_[s].firstFactory = f;    // its only factory: it had none (its decorators stay)
+    resolveFactoryDeps(f, problems);  // (the last factory) may append services, which this loop visits too
+  }
+
+  // The problems of default factories that failed, with the services, plugins and modules that need them.
+  void fillNeededBy(std::vector<Problem>& problems) {
+    for (const auto& [at, s] : defaultProblems_) problems[at].neededBy = neededByOf(s, {});
+    defaultProblems_.clear();
   }
 
   // Each service's edges: the deps of its factories, decorators and root contexts. A service with one factory
@@ -1152,6 +1191,36 @@ class Engine {
       seen[v] = 1;
       for (const auto* e = edges.first(v); e != edges.last(v); ++e) todo.push_back(*e);
     }
+  }
+
+  // resolve() of a ref that nothing in the prepared backend uses and that has a default factory: adds it, and
+  // the defaults of whatever it needs that is new, then validates what it reaches (the backend's services
+  // among them passed already; none of them can reach the new ones). Problems are kept with the batch.
+  RIGGING_COLD std::uint32_t addLate(const RefInfo& ref) {
+    const auto first = static_cast<std::uint32_t>(services_.size());
+    std::vector<Problem> problems;
+    const std::uint32_t s = serviceFor(ref, problems);
+    resolveRefDefaults(problems, first);
+    fillNeededBy(problems);  // (a service added here has one factory: its edges are set)
+    std::vector<char> reached(services_.size(), 0);
+    markReachable({s}, reached);
+    validate(problems, &reached);
+    for (const auto& batch :
+         lateBatches_) {  // an earlier failed request's services, if reached, fail this one
+      if (batch.problems.empty()) continue;
+      if (std::any_of(reached.begin() + batch.first, reached.begin() + batch.last, [](char r) { return r; }))
+        problems.insert(problems.end(), batch.problems.begin(), batch.problems.end());
+    }
+    lateBatches_.push_back(
+        {first, static_cast<std::uint32_t>(services_.size()), withoutRepeats(std::move(problems))});
+    return s;
+  }
+
+  [[nodiscard]] const LateBatch* lateBatchOf(std::uint32_t s) const noexcept {
+    for (const auto& batch : lateBatches_) {
+      if (s >= batch.first && s < batch.last) return &batch;
+    }
+    return nullptr;
   }
 
   // The module that registered an extension point; no_node for a plugin's own or an unregistered one (a
@@ -1286,51 +1355,66 @@ class Engine {
 
   void checkMissing(std::vector<Problem>& problems, const std::vector<char>* only,
                     const std::string& consumer) {
-    for (std::uint32_t s = 0; s < services_.size(); ++s) {
+    // A tight loop: nearly every service has a source, and the report is out of line.
+    const Service* const services = services_.data();
+    const auto count = static_cast<std::uint32_t>(services_.size());
+    for (std::uint32_t s = 0; s < count; ++s) {
+      if (services[s].source != FactorySource::none) [[likely]]
+        continue;
       if (only != nullptr && !(*only)[s]) continue;
-      const Service& service = services_[s];
-      if (service.source != FactorySource::none) continue;
-      if (service.ref->multiton && service.firstDecorator == no_node) continue;  // no factory: an empty range
-      std::vector<std::string> neededBy;
-      const ServiceGraph edges = serviceGraph();
-      for (std::uint32_t from = 0; from < services_.size(); ++from) {
-        if (std::find(edges.first(from), edges.last(from), s) == edges.last(from)) continue;
-        std::string who = "service " + quote(services_[from].ref->id);
-        const auto users = pluginsUsing(from);
-        if (!users.empty()) who += " (for plugin " + joinQuoted(users, ", ") + ")";
-        neededBy.push_back(std::move(who));
-      }
-      auto needs = [this, s](InitDeps range) {
-        const auto deps = initDepsOf(range);
-        return std::any_of(deps.begin(), deps.end(), [s](const InitDep& d) { return d.service == s; });
-      };
-      for (const auto& plugin : plugins_) {
-        if (!plugin->impl) continue;
-        for (const auto m : modulesOf(*plugin)) {
-          if (modules_[m].runnable && needs(modules_[m].initDeps)) {
-            neededBy.push_back(ownerName(plugin->index, m));
-          }
-        }
-        if (needs(plugin->initDeps)) neededBy.push_back("plugin " + quote(plugin->id));
-      }
-      if (neededBy.empty() && !consumer.empty()) neededBy.push_back(consumer);
-      const bool onlyDecorated = neededBy.empty() && service.firstDecorator != no_node;
-      std::string message =
-          onlyDecorated
-              ? "Service " + quote(service.ref->id) +
-                    " is decorated, but no factory provides it; add a factory"
-              : "Service " + quote(service.ref->id) +
-                    " is missing: no factory was added for it and its ref has no default factory. Needed by ";
-      if (!onlyDecorated) {
-        for (std::size_t i = 0; i < neededBy.size(); ++i) message += (i == 0 ? "" : ", ") + neededBy[i];
-        message += ". Add a factory for it with backend.add(createServiceFactory(...))";
-      }
-      problems.push_back(Problem{
-          onlyDecorated ? Problem::Kind::decorator_without_service : Problem::Kind::missing_dependency,
-          {service.ref->id},
-          std::move(neededBy),
-          std::move(message)});
+      reportMissing(s, problems, consumer);
     }
+  }
+
+  // The problem of service `s`, which no factory provides (a multiton without one is an empty range).
+  RIGGING_COLD void reportMissing(std::uint32_t s, std::vector<Problem>& problems,
+                                  const std::string& consumer) {
+    const Service& service = services_[s];
+    if (service.ref->multiton && service.firstDecorator == no_node) return;  // no factory: an empty range
+    std::vector<std::string> neededBy = neededByOf(s, consumer);
+    const bool onlyDecorated = neededBy.empty() && service.firstDecorator != no_node;
+    std::string message =
+        onlyDecorated
+            ? "Service " + quote(service.ref->id) + " is decorated, but no factory provides it; add a factory"
+            : "Service " + quote(service.ref->id) +
+                  " is missing: no factory was added for it and its ref has no default factory. Needed by ";
+    if (!onlyDecorated) {
+      for (std::size_t i = 0; i < neededBy.size(); ++i) message += (i == 0 ? "" : ", ") + neededBy[i];
+      message += missingAdvice_;
+    }
+    problems.push_back(
+        Problem{onlyDecorated ? Problem::Kind::decorator_without_service : Problem::Kind::missing_dependency,
+                {service.ref->id},
+                std::move(neededBy),
+                std::move(message)});
+  }
+
+  // Who needs service `s`: the services whose factories use it (and the plugins those are for), and the
+  // plugins and modules whose inits do; else `consumer`, if given. For messages only.
+  [[nodiscard]] std::vector<std::string> neededByOf(std::uint32_t s, const std::string& consumer) const {
+    std::vector<std::string> neededBy;
+    const ServiceGraph edges = serviceGraph();
+    for (std::uint32_t from = 0; from < services_.size(); ++from) {
+      if (std::find(edges.first(from), edges.last(from), s) == edges.last(from)) continue;
+      std::string who = "service " + quote(services_[from].ref->id);
+      const auto users = pluginsUsing(from);
+      if (!users.empty()) who += " (for plugin " + joinQuoted(users, ", ") + ")";
+      neededBy.push_back(std::move(who));
+    }
+    auto needs = [this, s](InitDeps range) {
+      const auto deps = initDepsOf(range);
+      return std::any_of(deps.begin(), deps.end(), [s](const InitDep& d) { return d.service == s; });
+    };
+    for (const auto& plugin : plugins_) {
+      if (!plugin->impl) continue;
+      for (const auto m : modulesOf(*plugin)) {
+        if (modules_[m].runnable && needs(modules_[m].initDeps))
+          neededBy.push_back(ownerName(plugin->index, m));
+      }
+      if (needs(plugin->initDeps)) neededBy.push_back("plugin " + quote(plugin->id));
+    }
+    if (neededBy.empty() && !consumer.empty()) neededBy.push_back(consumer);
+    return neededBy;
   }
 
   // The plugins whose inits (or whose modules' inits) reach service `s`; for messages only.
@@ -1883,7 +1967,7 @@ class Engine {
       object = createAny(service, plugin);
     }
     if (service.isRoot()) {
-      std::atomic_ref<void*>(service.rootInstance).store(object, std::memory_order_release);  // see resolve()
+      service.rootInstance = object;
     } else {
       pluginInstances_.insert(instanceKey(*plugin, s), object);
     }
@@ -2003,6 +2087,10 @@ class Engine {
   std::vector<std::shared_ptr<const LoaderImpl>> loaders_;
   std::vector<Carried> carried_;
   std::unordered_map<const RefInfo*, std::shared_ptr<const FactoryImpl>> defaultFactories_;
+  std::vector<std::pair<std::size_t, std::uint32_t>> defaultProblems_;  // see fillNeededBy()
+  // The end of a missing dependency's message: what to do about it. A view of static text: no allocation for
+  // each backend.
+  std::string_view missingAdvice_ = ". Add a factory for it with backend.add(createServiceFactory(...))";
 
   std::vector<Service> services_;
   IdIndex byKey_;  // RefInfo::key -> into services_
@@ -2052,7 +2140,10 @@ class Engine {
   // a list; `anyFailure_` keeps the check off the path that creates instances.
   std::vector<Failure> failures_;
   bool anyFailure_ = false;
-  std::mutex resolveMutex_;  // creation after start(); see resolve()
+  std::shared_mutex resolveMutex_;  // creation and additions after start(); see resolve()
+  // Services resolve() added after prepare() for a ref's default factory, one batch per request, with the
+  // problems found in it (none: it is usable). Only the testing utilities and tools add them.
+  std::vector<LateBatch> lateBatches_;
 };
 
 }  // namespace rigging::detail

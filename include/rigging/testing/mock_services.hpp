@@ -502,10 +502,11 @@ inline bool providesInstanceMetadata(const BackendFeature& feature) {
 }
 
 /// A backend with the mocks as defaults and `features` added; a factory for core.rootInstanceMetadata
-/// replaces the built-in one.
-inline Backend backendForTest(const std::vector<BackendFeature>& features,
+/// replaces the built-in one. `advice` ends a missing dependency's message: where the test adds factories.
+inline Backend backendForTest(const std::vector<BackendFeature>& features, std::string_view advice,
                               const mockServices::rootLogger& log = mockServices::rootLogger()) {
   Backend backend(mockFactories(log));
+  backend.engine().setMissingAdvice(advice);  // static text
   bool metadataReplaced = false;
   for (const auto& feature : features) {
     if (!metadataReplaced && providesInstanceMetadata(feature)) {
@@ -518,10 +519,11 @@ inline Backend backendForTest(const std::vector<BackendFeature>& features,
   return backend;
 }
 
-/// The instance of `ref` for `pluginId` in a prepared engine, or a ValidationError naming the service.
+/// The instance of `ref` for `pluginId` in a prepared engine (a ref nothing uses gets its default factory
+/// then), or a ValidationError naming the service and saying where to add its factory (`advice`).
 template <class Ref>
 typename Ref::injected_type resolveForTest(Engine& engine, const Ref& ref, std::string_view pluginId,
-                                           std::string_view where) {
+                                           std::string_view where, std::string_view advice) {
   void* instance = engine.resolve(*ref.info(), pluginId);
   if (instance == nullptr) {
     const std::string id(ref.id());
@@ -530,7 +532,8 @@ typename Ref::injected_type resolveForTest(Engine& engine, const Ref& ref, std::
                                    {},
                                    "Service '" + id + "' is not available in " + std::string(where) +
                                        ": no added factory, mock core service or dependency of them provides "
-                                       "it; add a factory for it"}});
+                                       "it, and its ref has no default factory" +
+                                       std::string(advice)}});
   }
   return inject<Ref>(instance);
 }

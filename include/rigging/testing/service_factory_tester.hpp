@@ -65,14 +65,18 @@ class ServiceFactoryTester {
   template <class Ref>
   requires detail::is_service_ref<Ref>::value typename Ref::injected_type getService(
       const Ref& ref, std::string_view pluginId = "test") {
-    return detail::resolveForTest(engine(), ref, pluginId, "this ServiceFactoryTester");
+    return detail::resolveForTest(engine(), ref, pluginId, "this ServiceFactoryTester", advice);
   }
 
  protected:
   ServiceFactoryTester(const BackendFeature& subject, const Options& options)
-      : backend_(detail::backendForTest(featuresOf(subject, options))) {}
+      : backend_(detail::backendForTest(featuresOf(subject, options), advice)) {}
 
  private:
+  static constexpr std::string_view advice =
+      ". Add a factory for it to the tester's dependencies: ServiceFactoryTester::from(subject, "
+      "{.dependencies = {createServiceFactory(...)}})";
+
   static std::vector<BackendFeature> featuresOf(const BackendFeature& subject, const Options& options) {
     std::vector<BackendFeature> features{subject};
     for (const auto& dependency : options.dependencies) features.push_back(dependency.feature());

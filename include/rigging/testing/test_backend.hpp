@@ -62,6 +62,13 @@ struct TestBackendOptions {
   std::vector<TestExtensionPoint> extensionPoints{};
 };
 
+namespace detail {
+// How a missing dependency's message ends in a test backend.
+inline constexpr std::string_view test_backend_advice =
+    ". Add a factory for it to the test backend's features: startTestBackend({.features = "
+    "{createServiceFactory(...)}})";
+}  // namespace detail
+
 /// A started backend owned by a test. It stops when it goes out of scope; call stop() to see a failure to
 /// stop as an exception, since a destructor can only print it.
 class TestBackend {
@@ -96,7 +103,8 @@ class TestBackend {
   requires detail::is_service_ref<Ref>::value typename Ref::injected_type getService(
       const Ref& ref, std::string_view pluginId = "test") {
     if (stopped_) throw BackendStateError("The test backend has stopped; get services from it before stop()");
-    return detail::resolveForTest(backend_.engine(), ref, pluginId, "this test backend");
+    return detail::resolveForTest(backend_.engine(), ref, pluginId, "this test backend",
+                                  detail::test_backend_advice);
   }
 
   /// The result of start(): every plugin and module with its status.
@@ -230,7 +238,7 @@ inline TestBackend startTestBackend(TestBackendOptions options) {
   const auto modules = detail::extensionPointModules(features, options.extensionPoints);
   const auto plugins = detail::pluginsForOrphanModules(features);
   const mockServices::rootLogger log;
-  Backend backend = detail::backendForTest(features, log);
+  Backend backend = detail::backendForTest(features, detail::test_backend_advice, log);
   for (const auto& module : modules) backend.add(module);
   for (const auto& plugin : plugins) backend.add(plugin);
   backend.start();
