@@ -582,7 +582,8 @@ inline Model expect(const Spec& spec) {
         const auto causes = failing(mod.deps.used());
         status = causes.empty() && !mod.initThrows ? StartupStatus::ok : StartupStatus::failed;
         m.allowedCauses[result.id + "/" + moduleId(mod.id)] = causes;
-        if (status == StartupStatus::failed && !mod.continueOnFailure) abort = true;
+        // The plugin's 'continue' permits its modules' failures too (Backstage).
+        if (status == StartupStatus::failed && !mod.continueOnFailure && !p.continueOnFailure) abort = true;
       }
       result.modules.push_back({moduleId(mod.id), status});
     }

@@ -37,6 +37,48 @@ TEST_CASE("root config: typed getters read dotted keys", "[config]") {
   CHECK(listen->keys() == std::vector<std::string>{"port", "host"});
 }
 
+TEST_CASE("root config: numbers and booleans given as text are converted as Backstage converts them",
+          "[config]") {
+  const ConfigReader config(ConfigObject{{"port", "7007"}, {"spaced", " 12.5 "}, {"hex", "0x1F"},
+                                         {"exp", "-1e3"},  {"plus", "+4"},       {"blank", "  "},
+                                         {"word", "many"}, {"inf", "Infinity"},  {"yes", "YES"},
+                                         {"on", " on "},   {"y", "y"},           {"one", "1"},
+                                         {"off", "Off"},   {"no", "no"},         {"zero", 0},
+                                         {"unit", 1},      {"two", 2},           {"maybe", "maybe"},
+                                         {"flag", true},   {"half", "1.5x"},     {"signedHex", "-0x1F"}},
+                            "settings.yaml");
+  CHECK(config.getNumber("port") == 7007);
+  CHECK(config.getNumber("spaced") == 12.5);
+  CHECK(config.getNumber("hex") == 31);
+  CHECK(config.getNumber("exp") == -1000);
+  CHECK(config.getNumber("plus") == 4);
+  CHECK(config.getNumber("blank") == 0);  // JavaScript's Number("  ")
+  CHECK(config.getBoolean("yes"));
+  CHECK(config.getBoolean("on"));
+  CHECK(config.getBoolean("y"));
+  CHECK(config.getBoolean("one"));
+  CHECK(config.getBoolean("unit"));
+  CHECK_FALSE(config.getBoolean("off"));
+  CHECK_FALSE(config.getBoolean("no"));
+  CHECK_FALSE(config.getBoolean("zero"));
+  CHECK(config.getOptionalNumber("port") == 7007);
+  for (const char* key : {"word", "inf", "half", "signedHex"}) {
+    CHECK_THROWS_MATCHES(config.getNumber(key), ConfigError,
+                         Catch::Message("Unable to convert config value for key '" + std::string(key) +
+                                        "' in 'settings.yaml' to a number"));
+  }
+  for (const char* key : {"two", "maybe", "port"}) {
+    CHECK_THROWS_MATCHES(config.getOptionalBoolean(key), ConfigError,
+                         Catch::Message("Unable to convert config value for key '" + std::string(key) +
+                                        "' in 'settings.yaml' to a boolean"));
+  }
+  // Other types are not converted.
+  CHECK_THROWS_WITH(config.getNumber("flag"),
+                    "Invalid type in config for key 'flag' in 'settings.yaml', got boolean, wanted number");
+  CHECK_THROWS_WITH(config.getString("port") + config.getString("zero"),
+                    "Invalid type in config for key 'zero' in 'settings.yaml', got number, wanted string");
+}
+
 TEST_CASE("root config: errors name the key and the types", "[config]") {
   const auto config = sample();
   CHECK_THROWS_MATCHES(
@@ -52,8 +94,10 @@ TEST_CASE("root config: errors name the key and the types", "[config]") {
   // A nested config names keys from the root.
   CHECK_THROWS_WITH(
       config.getConfig("backend")->getBoolean("listen.host"),
-      "Invalid type in config for key 'backend.listen.host' in 'app-config', got string, wanted "
-      "boolean");
+      "Unable to convert config value for key 'backend.listen.host' in 'app-config' to a boolean");
+  CHECK_THROWS_WITH(
+      config.getConfig("catalog")->getNumber("locations"),
+      "Invalid type in config for key 'catalog.locations' in 'app-config', got array, wanted number");
   try {
     (void)config.getString("backend.https");
   } catch (const ConfigError& e) {

@@ -141,6 +141,35 @@ TEST_CASE("startup: the policy is read per plugin and per module", "[startup]") 
   CHECK(flaky->failure->allowed);
 }
 
+TEST_CASE("startup: a plugin's 'continue' also permits its modules' failures, as in Backstage", "[startup]") {
+  // The module's own policy is 'abort' (the default); in Backstage its failure then fails the plugin, whose
+  // policy permits it. Another plugin's module is not covered.
+  auto backend = createBackend();
+  backend.add(startupConfig(
+      {{"plugins", ConfigObject{{"catalog", ConfigObject{{"onPluginBootFailure", "continue"}}}}}}));
+  backend.add(pluginWith("catalog", deps(), [] {}));
+  backend.add(moduleWith("catalog", "github", deps(), [] { throw std::runtime_error("bad token"); }));
+  const auto& result = backend.start();
+  CHECK(result.ok());
+  const auto* github = result.plugin("catalog")->module("github");
+  REQUIRE(github != nullptr);
+  CHECK(github->status == StartupStatus::failed);
+  REQUIRE(github->failure.has_value());
+  CHECK(github->failure->allowed);
+  backend.stop();
+
+  auto strict = createBackend();
+  strict.add(startupConfig(
+      {{"plugins", ConfigObject{{"catalog", ConfigObject{{"onPluginBootFailure", "continue"}}}}}}));
+  strict.add(pluginWith("catalog", deps(), [] {}));
+  strict.add(pluginWith("search", deps(), [] {}));
+  strict.add(moduleWith("search", "index", deps(), [] { throw std::runtime_error("no index"); }));
+  CHECK_THROWS_MATCHES(
+      strict.start(), BackendStartupError,
+      Catch::Message("Backend startup failed due to the following errors:\n  Module 'index' for "
+                     "plugin 'search' startup failed; caused by no index"));
+}
+
 TEST_CASE("startup: a module failure aborts by default and names the module", "[startup]") {
   auto backend = createBackend();
   backend.add(pluginWith("catalog", deps(), [] {}));

@@ -6,6 +6,8 @@
 #include <rigging/core_services.hpp>
 #include <rigging/errors.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -69,6 +71,60 @@ class ConfigValue {
   std::variant<std::monostate, bool, double, std::string, ConfigArray, ConfigObject> value_;
 };
 
+namespace detail {
+
+// Backstage's conversions (JavaScript's Number() and its boolean words), for config values that arrive as
+// text.
+[[nodiscard]] inline std::string_view trimConfigText(std::string_view text) noexcept {
+  constexpr std::string_view space = " \t\n\r\f\v";
+  const auto first = text.find_first_not_of(space);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(space) - first + 1);
+}
+
+/// A string read as a number as JavaScript's Number() reads it, if it is finite: decimal with an optional
+/// sign and exponent, or hexadecimal after `0x`; blank text is 0.
+[[nodiscard]] inline std::optional<double> configNumberFromText(std::string_view text) noexcept {
+  text = trimConfigText(text);
+  if (text.empty()) return 0.0;
+  double value = 0;
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    std::uint64_t whole = 0;
+    const auto [end, error] = std::from_chars(text.data() + 2, text.data() + text.size(), whole, 16);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    value = static_cast<double>(whole);
+  } else {
+    const char* first = text.data();
+    if (*first == '+' && text.size() > 1 && text[1] != '-') ++first;  // from_chars takes no '+'
+    const auto [end, error] = std::from_chars(first, text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  }
+  if (!std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+/// y, yes, true, 1, on and n, no, false, 0, off in any case, around spaces, as Backstage reads booleans.
+[[nodiscard]] inline std::optional<bool> configBooleanFromText(std::string_view text) noexcept {
+  text = trimConfigText(text);
+  auto is = [text](std::string_view word) {
+    if (text.size() != word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      const char c = text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] - 'A' + 'a') : text[i];
+      if (c != word[i]) return false;
+    }
+    return true;
+  };
+  for (const std::string_view yes : {"y", "yes", "true", "1", "on"}) {
+    if (is(yes)) return true;
+  }
+  for (const std::string_view no : {"n", "no", "false", "0", "off"}) {
+    if (is(no)) return false;
+  }
+  return std::nullopt;
+}
+
+}  // namespace detail
+
 /// Reads a ConfigValue tree with dotted keys; the default implementation of RootConfigService.
 class ConfigReader final : public RootConfigService {
  public:
@@ -96,11 +152,29 @@ class ConfigReader final : public RootConfigService {
   [[nodiscard]] std::optional<std::string> getOptionalString(std::string_view key) const override {
     return typed<std::string>(key, "string", [](const ConfigValue& v) { return v.asString(); });
   }
+  /// A number, or a string that reads as one (as Backstage converts it: `"7007"`, `" 0x1F "`, `"1e3"`).
   [[nodiscard]] std::optional<double> getOptionalNumber(std::string_view key) const override {
-    return typed<double>(key, "number", [](const ConfigValue& v) { return v.asNumber(); });
+    const auto* value = find(key);
+    if (value == nullptr || value->isNull()) return std::nullopt;
+    if (const auto* number = value->asNumber()) return *number;
+    const auto* text = value->asString();
+    if (text == nullptr) wrongType(key, *value, "number");
+    if (const auto number = detail::configNumberFromText(*text)) return number;
+    unconvertible(key, "number");
   }
+  /// A boolean, or a string or number that reads as one (as Backstage converts it: `"yes"`, `"off"`, `1`).
   [[nodiscard]] std::optional<bool> getOptionalBoolean(std::string_view key) const override {
-    return typed<bool>(key, "boolean", [](const ConfigValue& v) { return v.asBoolean(); });
+    const auto* value = find(key);
+    if (value == nullptr || value->isNull()) return std::nullopt;
+    if (const auto* boolean = value->asBoolean()) return *boolean;
+    if (const auto* number = value->asNumber()) {
+      if (*number == 1.0 || *number == 0.0) return *number == 1.0;
+      unconvertible(key, "boolean");
+    }
+    const auto* text = value->asString();
+    if (text == nullptr) wrongType(key, *value, "boolean");
+    if (const auto boolean = detail::configBooleanFromText(*text)) return boolean;
+    unconvertible(key, "boolean");
   }
   [[nodiscard]] std::optional<std::vector<std::string>> getOptionalStringArray(
       std::string_view key) const override {
@@ -156,6 +230,12 @@ class ConfigReader final : public RootConfigService {
     if (value == nullptr || value->isNull()) return std::nullopt;
     if (const auto* typedValue = get(*value)) return *typedValue;
     wrongType(key, *value, wanted);
+  }
+
+  [[noreturn]] void unconvertible(std::string_view key, std::string_view wanted) const {
+    throw ConfigError("Unable to convert config value for key '" + fullKey(key) + "' in '" + context_ +
+                          "' to a " + std::string(wanted),
+                      fullKey(key));
   }
 
   [[noreturn]] void wrongType(std::string_view key, const ConfigValue& value, std::string_view wanted) const {

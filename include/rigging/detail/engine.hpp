@@ -1650,7 +1650,10 @@ class Engine {
           moduleResult.status = StartupStatus::ok;
         } catch (...) {
           moduleResult.status = StartupStatus::failed;
-          moduleResult.failure = fail(std::current_exception(), module.abortOnFailure);
+          // As in Backstage, where a module's failure that its own policy does not permit becomes its
+          // plugin's failure: the plugin's 'continue' permits it too.
+          moduleResult.failure =
+              fail(std::current_exception(), module.abortOnFailure && plugin.abortOnFailure);
         }
         now = std::chrono::steady_clock::now();
         moduleResult.duration = now - moduleBegan;
