@@ -504,6 +504,38 @@ TEST_CASE("backend: a throwing factory in a chain leaves no instance alive and n
   CHECK(Counted::live == 0);
 }
 
+TEST_CASE("backend: a plugin's instance that failed is not made again for that plugin's next consumer",
+          "[backend][exceptions]") {
+  // Backstage caches a plugin-scoped factory's rejected promise per plugin: the module and the init of plugin
+  // 'a' share one failure; plugin 'b' makes its own attempt.
+  const auto svc = createServiceRef<Named>("test.flaky");
+  std::vector<std::string> runs;
+  auto backend = createBackend();
+  backend.add(mockServices::rootLogger::factory());
+  backend.add(createServiceFactory(svc, deps(coreServices::pluginMetadata),
+                                   [&runs](PluginMetadataService& plugin) -> Named {
+                                     runs.emplace_back(plugin.getId());
+                                     throw std::logic_error("flaky");
+                                   }));
+  backend.add(pluginWith("a", deps(svc), [](Named&) {}));
+  backend.add(moduleWith("a", "m", deps(svc), [](Named&) {}));
+  backend.add(pluginWith("b", deps(svc), [](Named&) {}));
+  try {
+    backend.start();
+    FAIL("start() must throw");
+  } catch (const BackendStartupError& e) {
+    CHECK(runs == std::vector<std::string>{"a", "b"});
+    const auto* a = e.result().plugin("a");
+    REQUIRE(a != nullptr);
+    REQUIRE(a->failure.has_value());
+    REQUIRE(a->module("m")->failure.has_value());
+    for (const auto* failure : {&*a->failure, &*a->module("m")->failure}) {
+      CHECK_THAT(failure->message, Catch::Contains("Failed to instantiate service 'test.flaky' for 'a'") &&
+                                       Catch::Contains("threw an error: flaky"));
+    }
+  }
+}
+
 TEST_CASE("backend: a root context or lazy root service that failed is not run again for the next consumer",
           "[backend][exceptions]") {
   // One per backend, failure included: Backstage caches the rejected promise of a factory.

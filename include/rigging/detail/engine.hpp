@@ -37,6 +37,7 @@
 #include <memory>
 #include <memory_resource>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <shared_mutex>
 #include <span>
@@ -306,10 +307,12 @@ class Engine {
  private:
   enum class State : unsigned char { idle, started, stopped };
 
-  // A root-level creation that failed: a root service, or (`context`) a root context. Later consumers get the
-  // same failure instead of a second run, as Backstage caches a factory's rejected promise.
+  // A creation that failed: a root service, a plugin's instance of a plugin-scoped service, or (`context`) a
+  // root context. Later consumers get the same failure instead of a second run, as Backstage caches a
+  // factory's rejected promise (per plugin for plugin-scoped services).
   struct Failure {
-    std::uint32_t index;  // the service, or for a root context its factory
+    std::uint32_t index;   // the service, or for a root context its factory
+    std::uint32_t plugin;  // the plugin of a plugin-scoped instance; no_node for root ones
     bool context;
     std::exception_ptr error;
     const char* what;
@@ -1886,27 +1889,31 @@ class Engine {
     std::vector<std::string> chain;
     for (const auto& frame : frames_) chain.push_back(services_[frame.service].ref->id);
     const Frame& top = frames_.back();
-    if (services_[top.service].isRoot()) remember(top.service, false, failure);
+    const bool root = services_[top.service].isRoot() || top.plugin == nullptr;
+    remember(top.service, false, root ? no_node : top.plugin->index, failure);
     throwWithContext(failure, top.service, top.plugin, std::move(chain));
   }
 
   // Without memory for the record, the next consumer runs the factory again: the failure itself must win.
-  void remember(std::uint32_t index, bool context, const std::exception_ptr& failure) noexcept {
+  void remember(std::uint32_t index, bool context, std::uint32_t plugin,
+                const std::exception_ptr& failure) noexcept {
     try {
-      if (findFailure(index, context) == nullptr) failures_.push_back({index, context, failure, what_});
+      if (findFailure(index, context, plugin) == nullptr)
+        failures_.push_back({index, plugin, context, failure, what_});
       anyFailure_ = true;
     } catch (...) {
     }
   }
-  [[nodiscard]] const Failure* findFailure(std::uint32_t index, bool context) const noexcept {
+  [[nodiscard]] const Failure* findFailure(std::uint32_t index, bool context,
+                                           std::uint32_t plugin) const noexcept {
     for (const auto& failure : failures_) {
-      if (failure.index == index && failure.context == context) return &failure;
+      if (failure.index == index && failure.context == context && failure.plugin == plugin) return &failure;
     }
     return nullptr;
   }
   // Throws what an earlier attempt threw, if there was one.
-  RIGGING_COLD void rethrowFailure(std::uint32_t index, bool context) {
-    if (const Failure* failure = findFailure(index, context)) {
+  RIGGING_COLD void rethrowFailure(std::uint32_t index, bool context, std::uint32_t plugin) {
+    if (const Failure* failure = findFailure(index, context, plugin)) {
       what_ = failure->what;
       std::rethrow_exception(failure->error);
     }
@@ -1956,7 +1963,7 @@ class Engine {
   // deps (resolveFactoryDeps): without a root context, and not a multiton, it is made from `found`.
   RIGGING_ALWAYS_INLINE void* create(std::uint32_t s, Plugin* plugin, void* const* found) {
     Service& service = services_[s];
-    if (anyFailure_ && service.isRoot()) rethrowFailure(s, false);
+    if (anyFailure_) rethrowFailure(s, false, service.isRoot() ? no_node : plugin->index);
     const std::uint32_t only = service.firstFactory;
     void* object = nullptr;
     if (only != no_node && !service.merged && !service.ref->multiton &&
@@ -1989,10 +1996,10 @@ class Engine {
     } else if (service.ref->multiton) {
       std::size_t count = 0;
       for (auto f = service.firstFactory; f != no_node; f = factories_[f].next) ++count;
-      auto* list = static_cast<InstanceList*>(arena_.bump(sizeof(InstanceList), alignof(InstanceList)));
+      void* const at = arena_.bump(sizeof(InstanceList), alignof(InstanceList));
       items =
           static_cast<void**>(arena_.bump(sizeof(void*) * std::max<std::size_t>(1, count), alignof(void*)));
-      *list = InstanceList{items, count};
+      auto* list = ::new (at) InstanceList{items, count};
       object = list;
     }
     std::size_t i = 0;
@@ -2002,14 +2009,14 @@ class Engine {
       if (factory.impl->hasContext()) {
         void** slot = contexts_.insert(f, nullptr).first;
         if (*slot == nullptr) {
-          if (anyFailure_) rethrowFailure(f, true);
+          if (anyFailure_) rethrowFailure(f, true, no_node);
           gatherRoot(contextDepsOf(factory));
           what_ = "the root context factory function";
           Created made;
           try {
             factory.impl->createContext(args_.data(), made, arena_);
           } catch (...) {
-            remember(f, true, std::current_exception());
+            remember(f, true, no_node, std::current_exception());
             throw;
           }
           own(made);
@@ -2138,9 +2145,9 @@ class Engine {
   std::vector<void*> args_;      // a factory's arguments
   std::vector<void*> initArgs_;  // an init's arguments
   const char* what_ = "";
-  // Root-level creations that failed (see Failure): every later consumer gets the same failure instead of a
-  // second run. (A plugin-scoped factory that failed is tried again by the plugin's next consumer.) Rare, so
-  // a list; `anyFailure_` keeps the check off the path that creates instances.
+  // Creations that failed (see Failure): every later consumer (of a plugin-scoped instance: in the same
+  // plugin) gets the same failure instead of a second run. Rare, so a list; `anyFailure_` keeps the check off
+  // the path that creates instances.
   std::vector<Failure> failures_;
   bool anyFailure_ = false;
   std::shared_mutex resolveMutex_;  // creation and additions after start(); see resolve()
