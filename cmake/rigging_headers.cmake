@@ -4,6 +4,7 @@
 # rigging_verify_interface_header_sets. A header missing here is neither installed nor checked: add new ones.
 set(RIGGING_HEADERS
     ${PROJECT_SOURCE_DIR}/include/rigging/rigging.hpp
+    ${PROJECT_SOURCE_DIR}/include/rigging/plugin_api.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/version.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/service_ref.hpp
     ${PROJECT_SOURCE_DIR}/include/rigging/deps.hpp

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright The rigging Authors
-// The umbrella header: everything a host application or plugin author needs.
+// The umbrella header: everything a host application or plugin author needs. A plugin's own source files
+// need only <rigging/plugin_api.hpp>, which compiles much faster.
 #pragma once
 
 #include <rigging/backend.hpp>
@@ -17,6 +18,7 @@
 #include <rigging/feature_loader.hpp>
 #include <rigging/module.hpp>
 #include <rigging/plugin.hpp>
+#include <rigging/plugin_api.hpp>
 #include <rigging/run_until_signal.hpp>
 #include <rigging/service_decorator.hpp>
 #include <rigging/service_factory.hpp>

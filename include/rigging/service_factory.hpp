@@ -38,8 +38,10 @@ template <class... Refs, class Fn>
   return {std::move(contextDeps), std::move(fn)};
 }
 
-/// A factory for the service named by `ServiceRef<T, Scope, Cardinality>`; add it to a backend.
-template <class T, class Scope, class Cardinality>
+/// A factory for the service named by `ServiceRef<T, Scope, Cardinality>`; add it to a backend. The defaults
+/// are a ref's, so `ServiceFactory<T, RootScope>` can be named in a header that declares a function making
+/// one.
+template <class T, class Scope = PluginScope, class Cardinality = Singleton>
 class ServiceFactory : public BackendFeature {
  public:
   using ref_type = ServiceRef<T, Scope, Cardinality>;

@@ -9,7 +9,7 @@
 // connections.
 #pragma once
 
-#include <rigging/rigging.hpp>
+#include <rigging/plugin_api.hpp>
 
 #include <sqlite3.h>
 

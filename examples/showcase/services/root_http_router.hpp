@@ -13,7 +13,7 @@
 //     milliseconds so that a load balancer can notice, and a root shutdown hook stops the server.
 #pragma once
 
-#include <rigging/rigging.hpp>
+#include <rigging/plugin_api.hpp>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>

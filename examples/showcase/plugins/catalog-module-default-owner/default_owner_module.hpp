@@ -5,7 +5,7 @@
 
 #include "plugins/catalog-node/catalog_node.hpp"
 
-#include <rigging/rigging.hpp>
+#include <rigging/plugin_api.hpp>
 
 #include <memory>
 #include <string>

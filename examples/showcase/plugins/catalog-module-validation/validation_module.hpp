@@ -7,7 +7,7 @@
 #include "plugins/catalog-node/catalog_node.hpp"
 #include "services/root_http_router.hpp"
 
-#include <rigging/rigging.hpp>
+#include <rigging/plugin_api.hpp>
 
 #include <algorithm>
 #include <cctype>

@@ -7,7 +7,7 @@
 
 #include "services/root_http_router.hpp"
 
-#include <rigging/rigging.hpp>
+#include <rigging/plugin_api.hpp>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>

@@ -13,7 +13,7 @@
 #include "services/database.hpp"
 #include "services/http_router.hpp"
 
-#include <rigging/rigging.hpp>
+#include <rigging/plugin_api.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -10,7 +10,7 @@
 #include "plugins/catalog-node/catalog_node.hpp"
 #include "services/http_router.hpp"
 
-#include <rigging/rigging.hpp>
+#include <rigging/plugin_api.hpp>
 
 #include <nlohmann/json.hpp>
 
