@@ -153,6 +153,32 @@ TEST_CASE("config sources: a bad file fails start-up naming the file and the lin
   std::remove(path.c_str());
 }
 
+TEST_CASE("config sources: a file must hold an object at its root; an empty one configures nothing",
+          "[config]") {
+  // Merged, an array or a number would replace everything given before it: Backstage refuses it too.
+  const std::string arrayPath = "rigging_config_root_array_test.json";
+  const std::string nullPath = "rigging_config_root_null_test.json";
+  {
+    std::ofstream(arrayPath) << "[{\"backend\": {}}]\n";
+    std::ofstream(nullPath) << "null\n";
+  }
+  CHECK_THROWS_MATCHES(
+      readConfigFile(arrayPath), ConfigError,
+      Catch::Message("Expected object at config root in 'rigging_config_root_array_test.json', "
+                     "got array; a config file holds an object of keys, such as "
+                     "{\"backend\": {...}}"));
+  const ConfigValue empty = readConfigFile(nullPath);
+  REQUIRE(empty.asObject() != nullptr);
+  CHECK(empty.asObject()->empty());
+  auto backend = createBackend();
+  backend.add(rootConfigServiceFactory({.data = ConfigObject{{"app", ConfigObject{{"title", "kept"}}}},
+                                        .files = {arrayPath},
+                                        .environment = false}));
+  CHECK_THROWS_WITH(backend.start(), Catch::Contains("Expected object at config root"));
+  std::remove(arrayPath.c_str());
+  std::remove(nullPath.c_str());
+}
+
 TEST_CASE("config sources: an environment variable names files, separated by ':'", "[config]") {
   const char* environment[] = {"PATH=/bin", "RIGGING_CONFIG_FILESX=no.json",
                                "RIGGING_CONFIG_FILES=a.json::b.yaml:", nullptr};

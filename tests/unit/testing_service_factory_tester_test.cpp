@@ -9,6 +9,8 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 using namespace rigging;
@@ -65,6 +67,13 @@ std::vector<Problem> problemsOfRequest(Fn request) {
   }
   return {};
 }
+
+// A greeter that says which factory made it.
+struct TaggedGreeter : Greeter {
+  explicit TaggedGreeter(std::string text) : tag(std::move(text)) {}
+  std::string greet(std::string_view) override { return tag; }
+  std::string tag;
+};
 
 }  // namespace
 
@@ -217,9 +226,26 @@ TEST_CASE("ServiceFactoryTester: root and multiton subjects", "[testing][service
   CHECK(&root.getSubject("a") == &root.getSubject("b"));  // one instance; the plugin id is ignored
 
   auto many = ServiceFactoryTester::from(
-      createServiceFactory(greetersRef, deps(), [] { return PlainGreeter(); }),
-      {.dependencies = {createServiceFactory(greetersRef, deps(), [] { return PlainGreeter(); })}});
-  CHECK(many.getSubject().size() == 2);
+      createServiceFactory(greetersRef, deps(), [] { return TaggedGreeter("subject"); }),
+      {.dependencies = {
+           createServiceFactory(greetersRef, deps(), [] { return TaggedGreeter("dependency"); })}});
+  const auto all = many.getSubject();
+  REQUIRE(all.size() == 2);
+  // As Backstage's registry: the dependencies, then the subject.
+  CHECK(all[0].greet("") == "dependency");
+  CHECK(all[1].greet("") == "subject");
+}
+
+TEST_CASE("ServiceFactoryTester: the subject replaces a dependency's factory for its own service",
+          "[testing][service_factory_tester]") {
+  // Backstage adds the subject last, and a later factory for a singleton replaces an earlier one.
+  auto tester = ServiceFactoryTester::from(
+      createServiceFactory(greeterRef, deps(), [] { return TaggedGreeter("subject"); }),
+      {.dependencies = {createServiceFactory(greeterRef, deps(), [] { return TaggedGreeter("dependency"); }),
+                        createServiceDecorator(greeterRef, deps(), [](Greeter& inner) {
+                          return TaggedGreeter(inner.greet("") + " decorated");
+                        })}});
+  CHECK(tester.getSubject().greet("") == "subject decorated");  // a decorator still applies
 }
 
 TEST_CASE("ServiceFactoryTester: the mocks are there to inspect and to fire",

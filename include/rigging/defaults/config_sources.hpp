@@ -317,8 +317,18 @@ inline bool endsWith(std::string_view text, std::string_view end) {
             "(Debian package libyaml-cpp-dev) and pass .formats = {rigging::yamlConfigFormat()}",
         "");
   }
-  if (chosen == nullptr) return readJsonConfigFile(path);
-  return chosen->parse(detail::readConfigText(path), "'" + path + "'");
+  ConfigValue value = chosen == nullptr ? readJsonConfigFile(path)
+                                        : chosen->parse(detail::readConfigText(path), "'" + path + "'");
+  // As Backstage's loader: an empty file configures nothing, and anything but an object at the root is an
+  // error (merged, it would replace everything given before it).
+  if (value.isNull()) return ConfigObject{};
+  if (value.asObject() == nullptr) {
+    throw ConfigError("Expected object at config root in '" + path + "', got " +
+                          std::string(value.typeName()) +
+                          "; a config file holds an object of keys, such as {\"backend\": {...}}",
+                      "");
+  }
+  return value;
 }
 
 /// `overlay` merged onto `base`: objects merge member by member, anything else replaces.

@@ -77,9 +77,21 @@ class ServiceFactoryTester {
       ". Add a factory for it to the tester's dependencies: ServiceFactoryTester::from(subject, "
       "{.dependencies = {createServiceFactory(...)}})";
 
+  // As Backstage's ServiceRegistry.create([...dependencies, subject]): the subject comes last, and replaces a
+  // dependency's factory for the same singleton service; a multiton keeps both, the subject's instance last.
   static std::vector<BackendFeature> featuresOf(const BackendFeature& subject, const Options& options) {
-    std::vector<BackendFeature> features{subject};
-    for (const auto& dependency : options.dependencies) features.push_back(dependency.feature());
+    const auto subjectImpl = subject.factory();  // null if moved from: the backend reports that
+    std::vector<BackendFeature> features;
+    features.reserve(options.dependencies.size() + 1);
+    for (const auto& dependency : options.dependencies) {
+      const BackendFeature& feature = dependency.feature();
+      const auto impl = feature.kind() == BackendFeature::Kind::service_factory ? feature.factory() : nullptr;
+      const bool replaced = subjectImpl && impl && !subjectImpl->service()->multiton &&
+                            impl->kind() == detail::FactoryImpl::Kind::factory &&
+                            impl->service()->id == subjectImpl->service()->id;
+      if (!replaced) features.push_back(feature);
+    }
+    features.push_back(subject);
     return features;
   }
 
