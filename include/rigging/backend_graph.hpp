@@ -8,6 +8,8 @@
 #include <rigging/service_ref.hpp>
 
 #include <cctype>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,11 +71,31 @@ inline std::string dotQuote(std::string_view text) {
   return out + "\"";
 }
 
-inline std::string mermaidId(std::string_view kind, std::string_view id) {
-  std::string out(kind);
-  out += '_';
-  for (const char c : id) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return out;
+// Mermaid node ids: letters, digits and '_' only. Two names that spell the same id (`catalog.db` and
+// `catalog-db`) must not become one node: the later one gets a number.
+class MermaidIds {
+ public:
+  std::string operator()(std::string_view kind, std::string_view id) {
+    std::string key(kind);
+    key += ':';
+    key += id;
+    if (const auto found = ids_.find(key); found != ids_.end()) return found->second;
+    std::string base(kind);
+    base += '_';
+    for (const char c : id) base += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    std::string candidate = base;
+    for (int n = 2; !taken_.insert(candidate).second; ++n) candidate = base + "_" + std::to_string(n);
+    return ids_.emplace(std::move(key), std::move(candidate)).first->second;
+  }
+
+ private:
+  std::map<std::string, std::string> ids_;
+  std::set<std::string> taken_;
+};
+
+// A module's label; one whose plugin is absent says it does not run (and has no edge to a plugin).
+inline std::string moduleLabel(const GraphModule& m) {
+  return "module " + m.pluginId + "/" + m.moduleId + (m.runs ? "" : " (not run: plugin absent)");
 }
 
 inline std::string mermaidLabel(std::string_view text) {
@@ -103,9 +125,9 @@ inline std::string toDot(const BackendGraph& graph) {
            " [shape=box, style=filled, fillcolor=\"#cfe2ff\", label=" + dotQuote("plugin " + p.id) + "];\n";
   }
   for (const auto& m : graph.modules) {
-    out += "  " + dotQuote("module:" + detail::moduleKey(m)) +
-           " [shape=box, style=\"rounded,filled\", fillcolor=\"#e2d9f3\", label=" +
-           dotQuote("module " + detail::moduleKey(m)) + "];\n";
+    out += "  " + dotQuote("module:" + detail::moduleKey(m)) + " [shape=box, style=\"rounded,filled" +
+           (m.runs ? "" : ",dashed") +
+           "\", fillcolor=\"#e2d9f3\", label=" + dotQuote(detail::moduleLabel(m)) + "];\n";
   }
   for (const auto& s : graph.services) {
     const std::string label = s.id + "\\n" + (s.scope == ServiceScope::root ? "root" : "plugin") + ", " +
@@ -124,7 +146,9 @@ inline std::string toDot(const BackendGraph& graph) {
   }
   for (const auto& m : graph.modules) {
     const std::string from = dotQuote("module:" + detail::moduleKey(m));
-    out += "  " + from + " -> " + dotQuote("plugin:" + m.pluginId) + " [style=dashed, label=\"extends\"];\n";
+    if (m.runs)
+      out +=
+          "  " + from + " -> " + dotQuote("plugin:" + m.pluginId) + " [style=dashed, label=\"extends\"];\n";
     for (const auto& s : m.services) out += "  " + from + " -> " + dotQuote("service:" + s) + ";\n";
     for (const auto& ep : m.extensionPoints) out += "  " + from + " -> " + dotQuote("ep:" + ep) + ";\n";
   }
@@ -141,14 +165,14 @@ inline std::string toDot(const BackendGraph& graph) {
 
 /// A Mermaid flowchart of the same graph, for Markdown pages that render Mermaid.
 inline std::string toMermaid(const BackendGraph& graph) {
-  using detail::mermaidId;
   using detail::mermaidLabel;
+  detail::MermaidIds mermaidId;
   std::string out = "flowchart LR\n";
   for (const auto& p : graph.plugins)
     out += "  " + mermaidId("plugin", p.id) + "[" + mermaidLabel("plugin " + p.id) + "]\n";
   for (const auto& m : graph.modules) {
-    out += "  " + mermaidId("module", detail::moduleKey(m)) + "(" +
-           mermaidLabel("module " + detail::moduleKey(m)) + ")\n";
+    out +=
+        "  " + mermaidId("module", detail::moduleKey(m)) + "(" + mermaidLabel(detail::moduleLabel(m)) + ")\n";
   }
   for (const auto& s : graph.services) {
     const bool root = s.scope == ServiceScope::root;
@@ -163,7 +187,7 @@ inline std::string toMermaid(const BackendGraph& graph) {
   }
   for (const auto& m : graph.modules) {
     const std::string from = mermaidId("module", detail::moduleKey(m));
-    out += "  " + from + " -. extends .-> " + mermaidId("plugin", m.pluginId) + "\n";
+    if (m.runs) out += "  " + from + " -. extends .-> " + mermaidId("plugin", m.pluginId) + "\n";
     for (const auto& s : m.services) out += "  " + from + " --> " + mermaidId("service", s) + "\n";
     for (const auto& ep : m.extensionPoints) out += "  " + from + " --> " + mermaidId("ep", ep) + "\n";
   }

@@ -179,6 +179,37 @@ TEST_CASE("graph: Mermaid export", "[graph][export]") {
   CHECK_THAT(mermaid, Catch::Contains("  service_catalog_client --> service_catalog_store\n"));
 }
 
+TEST_CASE("graph: Mermaid ids of names that spell alike stay apart; a module without its plugin is marked",
+          "[graph][export]") {
+  // Mermaid ids allow only letters, digits and '_': 'catalog.db' and 'catalog-db' (and the modules 'a/b-c'
+  // and 'a-b/c') must not become one node.
+  GraphService dotted;
+  dotted.id = "catalog.db";
+  GraphService dashed;
+  dashed.id = "catalog-db";
+  BackendGraph graph;
+  graph.services = {dotted, dashed};
+  graph.plugins = {GraphPlugin{"a", {"catalog.db"}, {}}, GraphPlugin{"a-b", {"catalog-db"}, {}}};
+  graph.modules = {GraphModule{"a", "b-c", {}, {}, true}, GraphModule{"a-b", "c", {}, {}, true},
+                   GraphModule{"search", "pg", {}, {}, false}};
+  const auto mermaid = toMermaid(graph);
+  CHECK_THAT(mermaid, Catch::Contains("  service_catalog_db([\"catalog.db\"])\n") &&
+                          Catch::Contains("  service_catalog_db_2([\"catalog-db\"])\n") &&
+                          Catch::Contains("  plugin_a --> service_catalog_db\n") &&
+                          Catch::Contains("  plugin_a_b --> service_catalog_db_2\n") &&
+                          Catch::Contains("  module_a_b_c(\"module a/b-c\")\n") &&
+                          Catch::Contains("  module_a_b_c_2(\"module a-b/c\")\n") &&
+                          Catch::Contains("  module_a_b_c_2 -. extends .-> plugin_a_b\n"));
+  // A module whose plugin is absent does not run: said in its label, with no edge to a plugin that is not
+  // there.
+  CHECK_THAT(mermaid,
+             Catch::Contains("  module_search_pg(\"module search/pg (not run: plugin absent)\")\n") &&
+                 !Catch::Contains("plugin_search"));
+  const auto dot = toDot(graph);
+  CHECK_THAT(dot, Catch::Contains("label=\"module search/pg (not run: plugin absent)\"") &&
+                      !Catch::Contains("\"plugin:search\""));
+}
+
 TEST_CASE("graph: JSON export parses and carries every field", "[graph][export]") {
   auto backend = sampleBackend();
   backend.start();
