@@ -79,6 +79,30 @@ TEST_CASE("root config: numbers and booleans given as text are converted as Back
                     "Invalid type in config for key 'zero' in 'settings.yaml', got number, wanted string");
 }
 
+TEST_CASE("root config: reading through a value that is not an object names that value", "[config]") {
+  // backend.listen is a string here: asking for backend.listen.port is a mistake in the config's shape, not a
+  // missing value (Backstage reports it the same way).
+  const ConfigReader config(ConfigObject{{"backend", ConfigObject{{"listen", "7007"}, {"off", nullptr}}}},
+                            "app-config.yaml");
+  const auto expected =
+      "Invalid type in config for key 'backend.listen' in 'app-config.yaml', got string, wanted object";
+  CHECK_THROWS_MATCHES(config.getNumber("backend.listen.port"), ConfigError, Catch::Message(expected));
+  CHECK_THROWS_MATCHES(config.getOptionalNumber("backend.listen.port"), ConfigError,
+                       Catch::Message(expected));
+  CHECK_THROWS_MATCHES(config.has("backend.listen.port"), ConfigError, Catch::Message(expected));
+  std::string badKey;
+  try {
+    static_cast<void>(config.getConfig("backend")->getString("listen.host"));
+  } catch (const ConfigError& e) {
+    badKey = e.key();
+  }
+  CHECK(badKey == "backend.listen");  // a nested reader names keys from the root
+  // Absent and null parts are just absent.
+  CHECK_FALSE(config.has("backend.missing.port"));
+  CHECK_FALSE(config.has("backend.off.port"));
+  CHECK_FALSE(config.getOptionalString("nothing.at.all").has_value());
+}
+
 TEST_CASE("root config: errors name the key and the types", "[config]") {
   const auto config = sample();
   CHECK_THROWS_MATCHES(

@@ -213,15 +213,21 @@ class ConfigReader final : public RootConfigService {
     return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
   }
 
+  // The value at a dotted key, or null when some part is absent (or null). A part that is there but is not an
+  // object is an error naming it, as in Backstage: 'backend.listen.port' when backend.listen is a string is a
+  // mistake in the config's shape, not a missing value.
   [[nodiscard]] const ConfigValue* find(std::string_view key) const {
     const ConfigValue* at = root_;
-    while (at != nullptr) {
-      const auto dot = key.find('.');
-      at = at->member(key.substr(0, dot));
-      if (dot == std::string_view::npos) return at;
-      key.remove_prefix(dot + 1);
+    std::size_t done = 0;  // how much of `key` names `at`
+    while (true) {
+      const auto dot = key.find('.', done);
+      const ConfigValue* next =
+          at->member(key.substr(done, dot == std::string_view::npos ? dot : dot - done));
+      if (dot == std::string_view::npos || next == nullptr || next->isNull()) return next;
+      if (next->asObject() == nullptr) wrongType(key.substr(0, dot), *next, "object");
+      at = next;
+      done = dot + 1;
     }
-    return nullptr;
   }
 
   template <class V, class Get>
