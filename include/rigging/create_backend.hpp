@@ -13,6 +13,7 @@
 
 #include <unistd.h>  // environ
 
+#include <cstdlib>
 #include <exception>
 #include <memory>
 #include <string>
@@ -62,11 +63,13 @@ inline const auto rootConfigServiceFactory = createServiceFactory([](RootConfigF
 });
 
 /// The default `core.rootLogger` factory: text on standard error unless `backend.logging.format` is `json`;
-/// `rootLoggerServiceFactory({.sink = ...})` sends lines elsewhere.
+/// `rootLoggerServiceFactory({.sink = ...})` sends lines elsewhere. The `LOG_LEVEL` environment variable sets
+/// the level, as in Backstage.
 inline const auto rootLoggerServiceFactory = createServiceFactory([](RootLoggerOptions options) {
   return createServiceFactory(
-      coreServices::rootLogger, deps(coreServices::rootConfig),
-      [options](RootConfigService& config) { return DefaultRootLogger::fromConfig(config, options); });
+      coreServices::rootLogger, deps(coreServices::rootConfig), [options](RootConfigService& config) {
+        return DefaultRootLogger::fromConfig(config, options, std::getenv("LOG_LEVEL"));
+      });
 });
 
 /// The default `core.logger` factory: the root logger's child tagged with the plugin id.

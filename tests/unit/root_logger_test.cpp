@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <initializer_list>
 #include <memory>
 #include <mutex>
@@ -94,6 +95,39 @@ TEST_CASE("root logger: configuration chooses format and level, and rejects bad 
       DefaultRootLogger::fromConfig(bad, {}), ConfigError,
       Catch::Message("Invalid value 'loud' for config key 'backend.logging.level'; use 'error', "
                      "'warn', 'info' or 'debug'"));
+}
+
+TEST_CASE("root logger: Backstage's backend.logger.level and LOG_LEVEL set the level too",
+          "[logger][config]") {
+  Lines lines;
+  const ConfigReader backstage(
+      ConfigObject{{"backend", ConfigObject{{"logger", ConfigObject{{"level", "debug"}}}}}});
+  auto logger = DefaultRootLogger::fromConfig(backstage, {LogFormat::text, LogLevel::info, lines.sink()});
+  CHECK(logger->enabled(LogLevel::debug));
+  // rigging's own key wins over Backstage's; the environment variable wins over both.
+  const ConfigReader both(
+      ConfigObject{{"backend", ConfigObject{{"logger", ConfigObject{{"level", "debug"}}},
+                                            {"logging", ConfigObject{{"level", "warn"}}}}}});
+  CHECK_FALSE(DefaultRootLogger::fromConfig(both, {})->enabled(LogLevel::info));
+  CHECK(DefaultRootLogger::fromConfig(both, {}, "debug")->enabled(LogLevel::debug));
+  CHECK(DefaultRootLogger::fromConfig(both, {}, "")->enabled(LogLevel::warn));  // empty: not set
+  CHECK_THROWS_MATCHES(
+      DefaultRootLogger::fromConfig(both, {}, "loud"), ConfigError,
+      Catch::Message("Invalid value 'loud' for environment variable 'LOG_LEVEL'; use 'error', "
+                     "'warn', 'info' or 'debug'"));
+  // The default factory reads LOG_LEVEL; unset again however the test ends.
+  struct LogLevelVariable {
+    LogLevelVariable() { ::setenv("LOG_LEVEL", "error", 1); }
+    ~LogLevelVariable() { ::unsetenv("LOG_LEVEL"); }
+    LogLevelVariable(const LogLevelVariable&) = delete;
+    LogLevelVariable& operator=(const LogLevelVariable&) = delete;
+  } variable;
+  auto backend = createBackend();
+  backend.add(rootLoggerServiceFactory({LogFormat::text, LogLevel::info, lines.sink()}));
+  backend.add(
+      pluginWith("catalog", deps(coreServices::logger), [](LoggerService& log) { log.warn("dropped"); }));
+  backend.start();
+  CHECK(lines.containing("dropped").empty());
 }
 
 TEST_CASE("logger: a plugin's logger is tagged with its id, and a custom root logger replaces the default",

@@ -145,12 +145,14 @@ class BasicLogger : public Base {
   LogFields fields_;
 };
 
-inline LogLevel parseLogLevel(std::string_view text, std::string_view key) {
+// `where` names the source: "config key" or "environment variable".
+inline LogLevel parseLogLevel(std::string_view text, std::string_view key,
+                              std::string_view where = "config key") {
   for (const auto level : {LogLevel::error, LogLevel::warn, LogLevel::info, LogLevel::debug}) {
     if (text == logLevelName(level)) return level;
   }
-  throw ConfigError("Invalid value '" + std::string(text) + "' for config key '" + std::string(key) +
-                        "'; use 'error', 'warn', 'info' or 'debug'",
+  throw ConfigError("Invalid value '" + std::string(text) + "' for " + std::string(where) + " '" +
+                        std::string(key) + "'; use 'error', 'warn', 'info' or 'debug'",
                     std::string(key));
 }
 
@@ -165,9 +167,12 @@ class DefaultRootLogger final : public detail::BasicLogger<RootLoggerService> {
                     {}) {}
 
   /// The logger the configuration asks for: `backend.logging.format` (`text` or `json`) and
-  /// `backend.logging.level` (`error`, `warn`, `info`, `debug`) override `options`.
+  /// `backend.logging.level` (`error`, `warn`, `info`, `debug`; Backstage's `backend.logger.level` is read
+  /// too, and loses to it) override `options`; `environmentLevel`, the `LOG_LEVEL` variable the default
+  /// factory passes, overrides them all, as in Backstage.
   static std::unique_ptr<DefaultRootLogger> fromConfig(const RootConfigService& config,
-                                                       RootLoggerOptions options) {
+                                                       RootLoggerOptions options,
+                                                       const char* environmentLevel = nullptr) {
     if (const auto format = config.getOptionalString("backend.logging.format")) {
       if (*format == "json") {
         options.format = LogFormat::json;
@@ -179,9 +184,12 @@ class DefaultRootLogger final : public detail::BasicLogger<RootLoggerService> {
             "backend.logging.format");
       }
     }
-    if (const auto level = config.getOptionalString("backend.logging.level")) {
-      options.level = detail::parseLogLevel(*level, "backend.logging.level");
+    for (const std::string_view key : {"backend.logger.level", "backend.logging.level"}) {
+      if (const auto level = config.getOptionalString(key))
+        options.level = detail::parseLogLevel(*level, key);
     }
+    if (environmentLevel != nullptr && *environmentLevel != '\0')
+      options.level = detail::parseLogLevel(environmentLevel, "LOG_LEVEL", "environment variable");
     return std::make_unique<DefaultRootLogger>(std::move(options));
   }
 };
