@@ -30,15 +30,15 @@ class ExtensionPoint {
   static constexpr bool is_root = false;
   static constexpr bool is_multiton = false;
 
-  explicit ExtensionPoint(std::shared_ptr<const detail::RefInfo> info) : info_(std::move(info)) {}
+  explicit constexpr ExtensionPoint(const detail::RefInfo* info) noexcept : info_(info) {}
 
   /// The id, `'<pluginId>.<name>'` by convention.
   [[nodiscard]] std::string_view id() const noexcept { return info_->id; }
   /// For the engine and tools.
-  [[nodiscard]] const std::shared_ptr<const detail::RefInfo>& info() const noexcept { return info_; }
+  [[nodiscard]] const detail::RefInfo* info() const noexcept { return info_; }
 
  private:
-  std::shared_ptr<const detail::RefInfo> info_;
+  const detail::RefInfo* info_;  // lives as long as the process
 };
 
 /// Creates an extension point ref.
@@ -46,9 +46,9 @@ class ExtensionPoint {
 ///     inline const auto processingExtensionPoint =
 ///         createExtensionPoint<ProcessingExtensionPoint>("catalog.processing");
 template <class T>
-[[nodiscard]] RIGGING_NOINLINE ExtensionPoint<T> createExtensionPoint(std::string_view id) {
-  return ExtensionPoint<T>(std::make_shared<const detail::RefInfo>(
-      id, detail::typeKey<T>(), detail::typeName<T>(), ServiceScope::plugin, false, true));
+[[nodiscard]] RIGGING_ALWAYS_INLINE inline ExtensionPoint<T> createExtensionPoint(std::string_view id) {
+  return ExtensionPoint<T>(
+      detail::internRef(id, detail::typeKey<T>(), detail::typeName<T>(), ServiceScope::plugin, false, true));
 }
 
 namespace detail {

@@ -32,8 +32,8 @@ class LoaderImpl {
   /// Calls the loader's callable: `fn` is its box's object, `deps` as for load().
   using LoadFn = std::vector<BackendFeature> (*)(const void* fn, void* const* deps);
 
-  LoaderImpl(const RefList& loaderDeps, LoadFn loadFn, CallableOwner fn)
-      : deps_(loaderDeps), load_(loadFn), fn_(std::move(fn)) {}
+  LoaderImpl(RefSpan loaderDeps, LoadFn loadFn, CallableOwner fn)
+      : deps_(loaderDeps.begin(), loaderDeps.end()), load_(loadFn), fn_(std::move(fn)) {}
   LoaderImpl(const LoaderImpl&) = delete;
   LoaderImpl& operator=(const LoaderImpl&) = delete;
   ~LoaderImpl() = default;
@@ -57,7 +57,7 @@ struct LoaderThunk<Fn, Deps<Refs...>, std::index_sequence<I...>> {
   }
 };
 
-RIGGING_NOINLINE inline std::shared_ptr<const LoaderImpl> makeLoaderImpl(const RefList& deps,
+RIGGING_NOINLINE inline std::shared_ptr<const LoaderImpl> makeLoaderImpl(RefSpan deps,
                                                                          LoaderImpl::LoadFn load,
                                                                          CallableBox fn) {
   CallableOwner owner(fn);

@@ -55,7 +55,7 @@ InitImpl::Ptr makeInit(std::pmr::memory_resource& memory, Deps<Refs...>&& initDe
         "deps(...), in the same order (a ServiceRange<T> for a multiton ref)");
     return nullptr;
   } else {
-    return InitImpl::make(memory, std::move(initDeps).takeInfoList(),
+    return InitImpl::make(memory, initDeps.infoList(),
                           &InitThunk<F, Deps<Refs...>, std::index_sequence_for<Refs...>>::run,
                           std::forward<Fn>(fn));
   }
@@ -63,7 +63,7 @@ InitImpl::Ptr makeInit(std::pmr::memory_resource& memory, Deps<Refs...>&& initDe
 
 /// An extension point as registered: one shared instance, or a factory called once per consuming module.
 struct ExtensionPointRegistration {
-  std::shared_ptr<const RefInfo> ref;
+  const RefInfo* ref;
   std::shared_ptr<void> instance;  // points at the T of ExtensionPoint<T>
   std::function<std::shared_ptr<void>(std::string_view moduleId)> factory;
 };
@@ -137,8 +137,7 @@ class RegistrationPoints {
 
  private:
   // The same code for every type of extension point; `instance` points at its T (null: an empty pointer).
-  RIGGING_NOINLINE void addExtensionPoint(const std::shared_ptr<const RefInfo>& ref,
-                                          std::shared_ptr<void> instance) {
+  RIGGING_NOINLINE void addExtensionPoint(const RefInfo* ref, std::shared_ptr<void> instance) {
     checkBeforeInit();
     if (!instance) {
       throw Error(ErrorCode::invalid_registration,

@@ -91,9 +91,9 @@ template <class T, class Scope, class C, class... Refs, class Fn>
   } else {
     return Decorator(detail::makeFactoryImpl(
         {detail::FactoryImpl::Kind::decorator,
-         &service.info(),
-         &decoratorDeps.infoList(),
-         nullptr,
+         service.info(),
+         decoratorDeps.infoList(),
+         {},
          std::nullopt,
          &detail::DecoratorThunk<T, Fn, DepsT, std::index_sequence_for<Refs...>>::create,
          detail::boxCallable(std::move(fn)),

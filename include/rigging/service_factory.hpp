@@ -218,9 +218,8 @@ RIGGING_NOINLINE auto makeFactory(const Ref& ref, const Deps<Refs...>& factoryDe
     CallableOwner box(boxCallable(std::move(fn)));  // freed if boxing the context's callable throws
     const CallableBox contextBox = boxCallable(std::move(ctxFn));
     return Factory(makeFactoryImpl(
-        {FactoryImpl::Kind::factory, &ref.info(), &factoryDeps.infoList(), &ctxDeps.infoList(),
-         initialization, &FactoryThunk<T, Fn, Ctx, DepsT, std::index_sequence_for<Refs...>>::create,
-         box.release(),
+        {FactoryImpl::Kind::factory, ref.info(), factoryDeps.infoList(), ctxDeps.infoList(), initialization,
+         &FactoryThunk<T, Fn, Ctx, DepsT, std::index_sequence_for<Refs...>>::create, box.release(),
          &FactoryThunk<Ctx, CtxFn, NoContext, CtxDepsT, std::index_sequence_for<CtxRefs...>>::createContext,
          contextBox}));
   }
@@ -257,9 +256,9 @@ template <class T, class Scope, class C, class... Refs, class Fn>
   } else {
     detail::FactoryImpl::Parts parts{
         detail::FactoryImpl::Kind::factory,
-        &service.info(),
-        &factoryDeps.infoList(),
-        nullptr,
+        service.info(),
+        factoryDeps.infoList(),
+        {},
         initialization,
         &detail::FactoryThunk<T, Fn, detail::NoContext, DepsT, std::index_sequence_for<Refs...>>::create,
         detail::stateless_box<Fn>,

@@ -16,10 +16,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace rigging {
 
@@ -57,12 +60,14 @@ inline constexpr bool is_scope_v = std::is_same_v<Scope, RootScope> || std::is_s
 template <class C>
 inline constexpr bool is_cardinality_v = std::is_same_v<C, Singleton> || std::is_same_v<C, Multiton>;
 
-/// What the backend knows of a ref at run time. Shared by every copy of the ref, never mutated. The engine
-/// holds it by raw pointer and hands the owning pointer to a default factory's callback.
-class RefInfo : public std::enable_shared_from_this<RefInfo> {
+/// What the backend knows of a ref at run time. Made once and never destroyed (see internRef): refs,
+/// factories, inits and backends hold it by plain pointer, so copying a ref or a list of deps counts no
+/// references, and a ref is trivially destructible (a program's namespace-scope refs need no destructor
+/// each).
+class RefInfo {
  public:
   RefInfo(std::string_view refId, TypeKey refType, std::string_view name, ServiceScope refScope,
-          bool isMultiton, bool isExtensionPoint = false)
+          bool isMultiton, bool isExtensionPoint)
       : id(refId),
         key(internId(refId)),
         type(refType),
@@ -72,14 +77,10 @@ class RefInfo : public std::enable_shared_from_this<RefInfo> {
         extensionPoint(isExtensionPoint) {}
   RefInfo(const RefInfo&) = delete;
   RefInfo& operator=(const RefInfo&) = delete;
-  virtual ~RefInfo() = default;
 
   [[nodiscard]] virtual bool hasDefaultFactory() const noexcept { return false; }
-  // Only called when hasDefaultFactory() says so; `self` is this object, to hand to the user's callback.
-  [[nodiscard]] virtual std::shared_ptr<const FactoryImpl> makeDefaultFactory(
-      const std::shared_ptr<const RefInfo>& /*self*/) const {
-    return nullptr;
-  }
+  // Only called when hasDefaultFactory() says so.
+  [[nodiscard]] virtual std::shared_ptr<const FactoryImpl> makeDefaultFactory() const { return nullptr; }
 
   std::string id;
   std::uint32_t key;  // internId(id): equal for every ref with this id
@@ -91,7 +92,62 @@ class RefInfo : public std::enable_shared_from_this<RefInfo> {
   ServiceScope scope;
   bool multiton;
   bool extensionPoint;  // an ExtensionPoint<T>, not a service
+
+ protected:
+  ~RefInfo() = default;  // never called: every RefInfo lives as long as the process
 };
+
+// Every RefInfo of the process. Never destroyed, so a ref stays valid in any static object's destructor.
+struct RefTable {
+  std::mutex mutex;
+  std::vector<const RefInfo*> all;  // interned ones and ones with a default factory, in the order made
+  std::unordered_multimap<std::uint32_t, const RefInfo*> interned;  // by key
+};
+
+inline RefTable& refTable() {
+  static RefTable& table = *new RefTable;
+  return table;
+}
+
+/// Keeps `make()`'s RefInfo for the rest of the process. For refs with a default factory, which are not
+/// interned: their callbacks cannot be compared.
+template <class Make>
+const RefInfo* keepRef(Make make) {
+  RefTable& table = refTable();
+  const std::lock_guard lock(table.mutex);
+  table.all.reserve(table.all.size() + 1);  // so that the push_back below cannot throw and lose the object
+  const RefInfo* info = make();
+  table.all.push_back(info);
+  return info;
+}
+
+/// The RefInfo of a ref without a default factory: one per id, type, scope and kind for the whole process, so
+/// a function that makes the same ref at every call allocates nothing after the first.
+RIGGING_NOINLINE inline const RefInfo* internRef(std::string_view id, TypeKey type, std::string_view typeName,
+                                                 ServiceScope scope, bool multiton, bool extensionPoint) {
+  const std::uint32_t key = internId(id);
+  RefTable& table = refTable();
+  const std::lock_guard lock(table.mutex);
+  for (auto [at, end] = table.interned.equal_range(key); at != end; ++at) {
+    const RefInfo& info = *at->second;
+    if (info.type == type && info.scope == scope && info.multiton == multiton &&
+        info.extensionPoint == extensionPoint)
+      return &info;
+  }
+  table.all.reserve(table.all.size() + 1);
+  struct Plain final : RefInfo {
+    using RefInfo::RefInfo;
+  };
+  const RefInfo* info = new Plain(id, type, typeName, scope, multiton, extensionPoint);
+  try {
+    table.interned.emplace(key, info);
+  } catch (...) {
+    delete static_cast<const Plain*>(info);
+    throw;
+  }
+  table.all.push_back(info);
+  return info;
+}
 
 }  // namespace detail
 
@@ -182,7 +238,7 @@ class ServiceRef {
   /// What a factory, init or decorator receives for this ref: `T&`, or a ServiceRange<T> for a multiton.
   using injected_type = std::conditional_t<is_multiton, ServiceRange<T>, T&>;
 
-  explicit ServiceRef(std::shared_ptr<const detail::RefInfo> info) : info_(std::move(info)) {}
+  explicit constexpr ServiceRef(const detail::RefInfo* info) noexcept : info_(info) {}
 
   /// The id, `'<pluginId>.<serviceName>'` by convention.
   [[nodiscard]] std::string_view id() const noexcept { return info_->id; }
@@ -192,10 +248,10 @@ class ServiceRef {
   [[nodiscard]] bool hasDefaultFactory() const noexcept { return info_->hasDefaultFactory(); }
 
   /// For the engine and tools; not needed to use a service.
-  [[nodiscard]] const std::shared_ptr<const detail::RefInfo>& info() const noexcept { return info_; }
+  [[nodiscard]] const detail::RefInfo* info() const noexcept { return info_; }
 
  private:
-  std::shared_ptr<const detail::RefInfo> info_;
+  const detail::RefInfo* info_;  // lives as long as the process
 };
 
 namespace detail {
@@ -211,13 +267,12 @@ class RefInfoWithDefault final : public RefInfo {
  public:
   RefInfoWithDefault(std::string_view refId, F fn)
       : RefInfo(refId, detail::typeKey<typename Ref::service_type>(),
-                detail::typeName<typename Ref::service_type>(), Ref::scope(), Ref::is_multiton),
+                detail::typeName<typename Ref::service_type>(), Ref::scope(), Ref::is_multiton, false),
         fn_(std::move(fn)) {}
 
   [[nodiscard]] bool hasDefaultFactory() const noexcept override { return true; }
-  [[nodiscard]] std::shared_ptr<const FactoryImpl> makeDefaultFactory(
-      const std::shared_ptr<const RefInfo>& self) const override {
-    auto factory = fn_(Ref(self));
+  [[nodiscard]] std::shared_ptr<const FactoryImpl> makeDefaultFactory() const override {
+    auto factory = fn_(Ref(this));
     static_assert(
         requires { factory.impl(); },
         "rigging: a default factory callback must return createServiceFactory(service, ...) for the "
@@ -233,23 +288,28 @@ class RefInfoWithDefault final : public RefInfo {
 };
 
 template <class Ref>
-std::shared_ptr<const RefInfo> makeRefInfo(std::string_view id) {
+RIGGING_ALWAYS_INLINE inline const RefInfo* plainRefInfo(std::string_view id) {
   using T = typename Ref::service_type;
-  return std::make_shared<const RefInfo>(id, typeKey<T>(), typeName<T>(), Ref::scope(), Ref::is_multiton);
+  return internRef(id, typeKey<T>(), typeName<T>(), Ref::scope(), Ref::is_multiton, false);
+}
+
+template <class Ref, class F>
+const RefInfo* defaultedRefInfo(std::string_view id, F&& fn) {
+  return keepRef([&] { return new RefInfoWithDefault<Ref, std::decay_t<F>>(id, std::forward<F>(fn)); });
 }
 
 }  // namespace detail
 
-// The create* functions are kept out of line: a program's refs and factories are namespace-scope constants,
-// and one call per constant keeps its static initialiser small, which compilers optimise in superlinear time.
+// A plain ref's create function is inlined to one call of a function shared by every ref, so a program's
+// namespace-scope refs cost its static initialiser one call each, and no function per ref type.
 
 /// Creates a reference to a service of interface `T`.
 ///
 ///     inline const auto fooRef = createServiceRef<FooService>("example.foo");
 ///     inline const auto clockRef = createServiceRef<Clock, RootScope>("example.clock");
 template <class T, class Scope = PluginScope>
-[[nodiscard]] RIGGING_NOINLINE ServiceRef<T, Scope> createServiceRef(std::string_view id) {
-  return ServiceRef<T, Scope>(detail::makeRefInfo<ServiceRef<T, Scope>>(id));
+[[nodiscard]] RIGGING_ALWAYS_INLINE inline ServiceRef<T, Scope> createServiceRef(std::string_view id) {
+  return ServiceRef<T, Scope>(detail::plainRefInfo<ServiceRef<T, Scope>>(id));
 }
 
 /// Creates a reference with a default factory: `defaultFactory(service)` must return
@@ -258,14 +318,14 @@ template <class T, class Scope = PluginScope, class F>
   requires(!std::same_as<std::remove_cvref_t<F>, multiton_t>)
 [[nodiscard]] RIGGING_NOINLINE ServiceRef<T, Scope> createServiceRef(std::string_view id, F defaultFactory) {
   using Ref = ServiceRef<T, Scope>;
-  return Ref(std::make_shared<const detail::RefInfoWithDefault<Ref, F>>(id, std::move(defaultFactory)));
+  return Ref(detail::defaultedRefInfo<Ref>(id, std::move(defaultFactory)));
 }
 
 /// Creates a multiton reference: every factory added for it contributes an instance.
 template <class T, class Scope = PluginScope>
-[[nodiscard]] RIGGING_NOINLINE ServiceRef<T, Scope, Multiton> createServiceRef(std::string_view id,
-                                                                               multiton_t) {
-  return ServiceRef<T, Scope, Multiton>(detail::makeRefInfo<ServiceRef<T, Scope, Multiton>>(id));
+[[nodiscard]] RIGGING_ALWAYS_INLINE inline ServiceRef<T, Scope, Multiton> createServiceRef(
+    std::string_view id, multiton_t) {
+  return ServiceRef<T, Scope, Multiton>(detail::plainRefInfo<ServiceRef<T, Scope, Multiton>>(id));
 }
 
 /// Creates a multiton reference whose default factory counts only when no other factory is registered.
@@ -273,7 +333,7 @@ template <class T, class Scope = PluginScope, class F>
 [[nodiscard]] RIGGING_NOINLINE ServiceRef<T, Scope, Multiton> createServiceRef(std::string_view id,
                                                                                multiton_t, F defaultFactory) {
   using Ref = ServiceRef<T, Scope, Multiton>;
-  return Ref(std::make_shared<const detail::RefInfoWithDefault<Ref, F>>(id, std::move(defaultFactory)));
+  return Ref(detail::defaultedRefInfo<Ref>(id, std::move(defaultFactory)));
 }
 
 }  // namespace rigging

@@ -17,7 +17,7 @@ Seen seenByA() {
     env.registerInit(rigging::deps(sharedRef), [&name](Shared& shared) { name = shared.name(); });
   }));
   backend.start();
-  return {rigging::detail::typeKey<Shared>(), sharedRef.info().get(), name};
+  return {rigging::detail::typeKey<Shared>(), sharedRef.info(), name};
 }
 
 }  // namespace rigging_odr

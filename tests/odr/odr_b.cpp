@@ -17,7 +17,7 @@ Seen seenByB() {
     env.registerInit(rigging::deps(sharedRef), [&name](Shared& shared) { name = shared.name(); });
   }));
   backend.start();
-  return {rigging::detail::typeKey<Shared>(), sharedRef.info().get(), name};
+  return {rigging::detail::typeKey<Shared>(), sharedRef.info(), name};
 }
 
 }  // namespace rigging_odr

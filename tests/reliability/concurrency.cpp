@@ -121,9 +121,11 @@ TEST_CASE("concurrency: a ref nothing uses, asked for by many threads, is added 
   // their feet.
   static std::atomic<int> outer{0};
   static std::atomic<int> inner{0};
-  static const auto innerRef = createServiceRef<Made, RootScope>("conc.defaultInner", [](auto service) {
-    return createServiceFactory(service, deps(), [] { return std::make_unique<Made>(inner); });
-  });
+  // [[maybe_unused]]: g++ 12 counts a use inside a later generic lambda as none (-Wunused-but-set-variable).
+  [[maybe_unused]] static const auto innerRef =
+      createServiceRef<Made, RootScope>("conc.defaultInner", [](auto service) {
+        return createServiceFactory(service, deps(), [] { return std::make_unique<Made>(inner); });
+      });
   static const auto outerRef = createServiceRef<Made, RootScope>("conc.defaultOuter", [](auto service) {
     return createServiceFactory(service, deps(innerRef), [](Made&) { return std::make_unique<Made>(outer); });
   });

@@ -28,6 +28,9 @@ TEST_CASE("deps: an empty list is allowed", "[deps]") {
   const auto none = deps();
   STATIC_REQUIRE(decltype(none)::size == 0);
   STATIC_REQUIRE(std::is_trivially_destructible_v<Deps<>>);  // costs a factory without deps nothing
+  // Nor does a list of deps: a pointer per ref, made and dropped without code of its own.
+  STATIC_REQUIRE(std::is_trivially_destructible_v<Deps<ServiceRef<Named>, ServiceRef<Greeter, RootScope>>>);
+  STATIC_REQUIRE(sizeof(Deps<ServiceRef<Named>, ServiceRef<Greeter, RootScope>>) == 2 * sizeof(void*));
   CHECK(none.infos().empty());
   CHECK(none.infoList().empty());
   CHECK(std::tuple_size_v<decltype(none.refs())> == 0);

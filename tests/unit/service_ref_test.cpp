@@ -3,6 +3,7 @@
 #include "support/catch.hpp"
 #include "support/services.hpp"
 
+#include <rigging/extension_point.hpp>
 #include <rigging/service_factory.hpp>
 #include <rigging/service_ref.hpp>
 
@@ -44,7 +45,7 @@ TEST_CASE("service ref: a default factory is carried by the ref", "[service_ref]
   });
   CHECK(ref.hasDefaultFactory());
   CHECK(many.hasDefaultFactory());
-  const auto factory = ref.info()->makeDefaultFactory(ref.info());
+  const auto factory = ref.info()->makeDefaultFactory();
   REQUIRE(factory != nullptr);
   CHECK(factory->service() == ref.info());
 }
@@ -56,6 +57,37 @@ TEST_CASE("service ref: copies name the same service; the id is copied, not borr
   const auto copy = ref;
   CHECK(copy.id() == "example.dynamic");
   CHECK(copy.info() == ref.info());
+}
+
+TEST_CASE(
+    "service ref: a plain ref is a pointer to a description made once per id, type, scope and cardinality",
+    "[service_ref]") {
+  // Trivial to copy and to destroy: a program's namespace-scope refs need no destructors, and lists of deps
+  // are copied without reference counting.
+  STATIC_REQUIRE(std::is_trivially_copyable_v<ServiceRef<Named>>);
+  STATIC_REQUIRE(std::is_trivially_destructible_v<ServiceRef<Named, RootScope, Multiton>>);
+  STATIC_REQUIRE(std::is_trivially_destructible_v<ExtensionPoint<Named>>);
+  STATIC_REQUIRE(sizeof(ServiceRef<Named>) == sizeof(void*));
+  const auto made = [] { return createServiceRef<Named>("example.interned"); };
+  CHECK(made().info() == made().info());  // a function making its ref at every call allocates once
+  CHECK(createServiceRef<Named>("example.interned").info() == made().info());
+  CHECK(createServiceRef<Named, RootScope>("example.interned").info() != made().info());
+  CHECK(createServiceRef<Named>("example.interned", multiton).info() != made().info());
+  CHECK(createServiceRef<Greeter>("example.interned").info() != made().info());
+  CHECK(createExtensionPoint<Named>("example.interned").info() != made().info());
+  CHECK(createExtensionPoint<Named>("example.interned").info() ==
+        createExtensionPoint<Named>("example.interned").info());
+  CHECK(createServiceRef<Named>("example.interned2").info() != made().info());
+  // All of them share the id's number, by which a backend matches them.
+  CHECK(createServiceRef<Named, RootScope>("example.interned").info()->key == made().info()->key);
+  // A ref with a default factory keeps its own callback, so it is never shared.
+  const auto defaulted = [] {
+    return createServiceRef<Named>("example.interned", [](auto service) {
+      return createServiceFactory(service, deps(), [] { return Named("default"); });
+    });
+  };
+  CHECK(defaulted().info() != defaulted().info());
+  CHECK(defaulted().info() != made().info());
 }
 
 TEST_CASE("service ref: type names are readable and types are told apart without RTTI", "[service_ref]") {

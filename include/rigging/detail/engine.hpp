@@ -928,7 +928,7 @@ class Engine {
           }
           continue;
         }
-        if (service.source != source) service.ref = impl.service().get();
+        if (service.source != source) service.ref = impl.service();
         service.source = source;
         addFactory(impl, s);
       }
@@ -1100,7 +1100,7 @@ class Engine {
     std::shared_ptr<const FactoryImpl>& impl = defaultFactories_[services_[s].ref];
     try {
       if (!impl)  // once per ref: stable identity
-        impl = services_[s].ref->makeDefaultFactory(services_[s].ref->shared_from_this());
+        impl = services_[s].ref->makeDefaultFactory();
     } catch (...) {
       services_[s].source = FactorySource::ref_default;  // reported here, not again as missing
       defaultProblems_.emplace_back(problems.size(), static_cast<std::uint32_t>(s));

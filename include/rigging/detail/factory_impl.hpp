@@ -39,9 +39,9 @@ class FactoryImpl {
   /// What the typed side hands over; the boxes are owned from then on.
   struct Parts {
     Kind kind;
-    const std::shared_ptr<const RefInfo>* service;
-    const RefList* deps;
-    const RefList* contextDeps;  // null: none
+    const RefInfo* service;
+    RefSpan deps;
+    RefSpan contextDeps;
     std::optional<Initialization> initialization;
     CreateFn create;
     CallableBox fn;
@@ -51,9 +51,9 @@ class FactoryImpl {
 
   FactoryImpl(const Parts& parts, CallableOwner fn, CallableOwner contextFn)
       : kind_(parts.kind),
-        service_(*parts.service),
-        deps_(*parts.deps),
-        contextDeps_(parts.contextDeps != nullptr ? *parts.contextDeps : RefList()),
+        service_(parts.service),
+        deps_(parts.deps.begin(), parts.deps.end()),
+        contextDeps_(parts.contextDeps.begin(), parts.contextDeps.end()),
         initialization_(parts.initialization),
         create_(parts.create),
         createContext_(parts.createContext),
@@ -64,7 +64,7 @@ class FactoryImpl {
   ~FactoryImpl() = default;
 
   [[nodiscard]] Kind kind() const noexcept { return kind_; }
-  [[nodiscard]] const std::shared_ptr<const RefInfo>& service() const noexcept { return service_; }
+  [[nodiscard]] const RefInfo* service() const noexcept { return service_; }
   [[nodiscard]] const RefList& deps() const noexcept { return deps_; }
   [[nodiscard]] const RefList& contextDeps() const noexcept { return contextDeps_; }
   [[nodiscard]] bool hasContext() const noexcept { return createContext_ != nullptr; }
@@ -85,7 +85,7 @@ class FactoryImpl {
 
  private:
   Kind kind_;
-  std::shared_ptr<const RefInfo> service_;
+  const RefInfo* service_;
   RefList deps_;
   RefList contextDeps_;
   std::optional<Initialization> initialization_;
@@ -125,28 +125,26 @@ class InitImpl {
   InitImpl(const InitImpl&) = delete;
   InitImpl& operator=(const InitImpl&) = delete;
 
-  [[nodiscard]] std::span<const std::shared_ptr<const RefInfo>> deps() const noexcept {
-    return {depsStorage(), depCount_};
-  }
+  [[nodiscard]] RefSpan deps() const noexcept { return {depsStorage(), depCount_}; }
   /// `deps` point to the instances of deps(), in order.
   void run(void* const* deps) const { run_(fn_, deps); }
 
-  /// Makes an init in `memory` that takes over the refs of `deps` and keeps a copy of `fn`.
+  /// Makes an init in `memory` that keeps the refs of `deps` and a copy of `fn`.
   template <class Fn>
-  static Ptr make(std::pmr::memory_resource& memory, RefList&& deps, RunFn runFn, Fn&& fn) {
+  static Ptr make(std::pmr::memory_resource& memory, RefSpan deps, RunFn runFn, Fn&& fn) {
     using F = std::remove_cvref_t<Fn>;
     if constexpr (stateless_v<F>) {
-      Ptr init = allocate(memory, std::move(deps), runFn, 0);
+      Ptr init = allocate(memory, deps, runFn, 0);
       init->fn_ = &stateless_instance<F>;
       return init;
     } else if constexpr (alignof(F) <= alignof(std::max_align_t)) {
-      Ptr init = allocate(memory, std::move(deps), runFn, sizeof(F));
+      Ptr init = allocate(memory, deps, runFn, sizeof(F));
       void* storage = init->callableStorage();
       init->fn_ = ::new (storage) F(std::forward<Fn>(fn));  // if this throws, `init` frees the block
       init->destroy_ = &destroyInPlace<F>;
       return init;
     } else {  // over-aligned: a box of its own
-      Ptr init = allocate(memory, std::move(deps), runFn, 0);
+      Ptr init = allocate(memory, deps, runFn, 0);
       const CallableBox box = boxCallable(std::forward<Fn>(fn));
       init->fn_ = box.object;
       init->destroy_ = box.destroy;
@@ -155,7 +153,7 @@ class InitImpl {
   }
 
  private:
-  using RefPtr = std::shared_ptr<const RefInfo>;
+  using RefPtr = const RefInfo*;
   static constexpr std::size_t align = alignof(std::max_align_t);
   static constexpr std::size_t header_size = roundUp(sizeof(void*) * 6);
 
@@ -172,21 +170,19 @@ class InitImpl {
   }
 
   // The same code for every init: the block, the init at its start and the refs after it.
-  RIGGING_NOINLINE static Ptr allocate(std::pmr::memory_resource& memory, RefList&& initDeps, RunFn runFn,
+  RIGGING_NOINLINE static Ptr allocate(std::pmr::memory_resource& memory, RefSpan initDeps, RunFn runFn,
                                        std::size_t callableSize) {
     static_assert(sizeof(InitImpl) <= header_size && alignof(RefPtr) <= align);
     const std::size_t size = header_size + roundUp(sizeof(RefPtr) * initDeps.size()) + callableSize;
     void* block = memory.allocate(size, align);
     Ptr init(::new (block) InitImpl(memory, size, runFn, initDeps.size()));
     RefPtr* refs = init->depsStorage();
-    for (std::size_t i = 0; i < initDeps.size(); ++i) ::new (refs + i) RefPtr(std::move(initDeps[i]));
+    for (std::size_t i = 0; i < initDeps.size(); ++i) ::new (refs + i) RefPtr(initDeps[i]);
     return init;
   }
 
   RIGGING_NOINLINE static void destroy(InitImpl* init) noexcept {
     if (init->destroy_ != nullptr) init->destroy_(const_cast<void*>(init->fn_));
-    RefPtr* refs = init->depsStorage();
-    for (std::size_t i = 0; i < init->depCount_; ++i) refs[i].~RefPtr();
     std::pmr::memory_resource* const memory = init->memory_;
     const std::size_t size = init->blockSize_;
     init->~InitImpl();
