@@ -47,8 +47,7 @@ class ExtensionPoint {
 ///         createExtensionPoint<ProcessingExtensionPoint>("catalog.processing");
 template <class T>
 [[nodiscard]] RIGGING_ALWAYS_INLINE inline ExtensionPoint<T> createExtensionPoint(std::string_view id) {
-  return ExtensionPoint<T>(
-      detail::internRef(id, detail::typeKey<T>(), detail::typeName<T>(), ServiceScope::plugin, false, true));
+  return ExtensionPoint<T>(detail::internRef(id, detail::ref_kind<T, ServiceScope::plugin, false, true>));
 }
 
 namespace detail {

@@ -121,10 +121,23 @@ const RefInfo* keepRef(Make make) {
   return info;
 }
 
+/// What a ref's C++ type says about it: one constant per type, so making a ref passes one pointer for all of
+/// it.
+struct RefKind {
+  TypeKey type;
+  std::string_view typeName;
+  ServiceScope scope;
+  bool multiton;
+  bool extensionPoint;
+};
+
+template <class T, ServiceScope scope, bool multiton, bool extensionPoint>
+inline constexpr RefKind ref_kind{typeKey<T>(), typeName<T>(), scope, multiton, extensionPoint};
+
 /// The RefInfo of a ref without a default factory: one per id, type, scope and kind for the whole process, so
 /// a function that makes the same ref at every call allocates nothing after the first.
-RIGGING_NOINLINE inline const RefInfo* internRef(std::string_view id, TypeKey type, std::string_view typeName,
-                                                 ServiceScope scope, bool multiton, bool extensionPoint) {
+RIGGING_NOINLINE inline const RefInfo* internRef(std::string_view id, const RefKind& kind) {
+  const auto [type, typeName, scope, multiton, extensionPoint] = kind;
   const std::uint32_t key = internId(id);
   RefTable& table = refTable();
   const std::lock_guard lock(table.mutex);
@@ -290,7 +303,7 @@ class RefInfoWithDefault final : public RefInfo {
 template <class Ref>
 RIGGING_ALWAYS_INLINE inline const RefInfo* plainRefInfo(std::string_view id) {
   using T = typename Ref::service_type;
-  return internRef(id, typeKey<T>(), typeName<T>(), Ref::scope(), Ref::is_multiton, false);
+  return internRef(id, ref_kind<T, Ref::scope(), Ref::is_multiton, false>);
 }
 
 template <class Ref, class F>
