@@ -232,6 +232,10 @@ class RootConfigService {
   /// The object at `key` as a configuration of its own, or nullptr when absent.
   [[nodiscard]] virtual std::shared_ptr<const RootConfigService> getOptionalConfig(
       std::string_view key) const = 0;
+  /// The array of objects at `key`, each a configuration of its own (its keys named `key[i].name` in errors),
+  /// or an empty optional when absent.
+  [[nodiscard]] virtual std::optional<std::vector<std::shared_ptr<const RootConfigService>>>
+  getOptionalConfigArray(std::string_view key) const = 0;
 
   [[nodiscard]] std::string getString(std::string_view key) const {
     return required(key, getOptionalString(key));
@@ -245,6 +249,10 @@ class RootConfigService {
     auto config = getOptionalConfig(key);
     if (!config) missing(key);
     return config;
+  }
+  [[nodiscard]] std::vector<std::shared_ptr<const RootConfigService>> getConfigArray(
+      std::string_view key) const {
+    return required(key, getOptionalConfigArray(key));
   }
 
  protected:

@@ -114,7 +114,10 @@ TEST_CASE("root config: errors name the key and the types", "[config]") {
       Catch::Message("Missing required config value at 'backend.listen.missing' in 'app-config'"));
   CHECK_THROWS_WITH(
       config.getStringArray("catalog.mixed"),
-      "Invalid type in config for key 'catalog.mixed[1]' in 'app-config', got number, wanted string");
+      "Invalid type in config for key 'catalog.mixed[1]' in 'app-config', got number, wanted string-array");
+  CHECK_THROWS_WITH(config.getStringArray("backend.listen.port"),
+                    "Invalid type in config for key 'backend.listen.port' in 'app-config', got number, "
+                    "wanted string-array");
   // A nested config names keys from the root.
   CHECK_THROWS_WITH(
       config.getConfig("backend")->getBoolean("listen.host"),
@@ -128,4 +131,61 @@ TEST_CASE("root config: errors name the key and the types", "[config]") {
     CHECK(e.key() == "backend.https");
     CHECK(e.code() == ErrorCode::invalid_config);
   }
+}
+
+TEST_CASE("root config: an empty string is not a value, as in Backstage", "[config]") {
+  const ConfigReader config(ConfigObject{{"title", ""}, {"tags", ConfigArray{"a", ""}}, {"n", ""}});
+  CHECK(config.has("title"));  // it is there, but reading it as a string is a mistake in the config
+  CHECK_THROWS_MATCHES(
+      config.getOptionalString("title"), ConfigError,
+      Catch::Message(
+          "Invalid type in config for key 'title' in 'app-config', got empty-string, wanted string"));
+  CHECK_THROWS_MATCHES(config.getStringArray("tags"), ConfigError,
+                       Catch::Message("Invalid type in config for key 'tags[1]' in 'app-config', got "
+                                      "empty-string, wanted string-array"));
+  CHECK(config.getNumber("n") == 0);  // read as a number, it converts as JavaScript's Number("") does
+  CHECK_THROWS_WITH(
+      config.getConfig("title"),
+      "Invalid type in config for key 'title' in 'app-config', got empty-string, wanted object");
+}
+
+TEST_CASE("root config: an array of objects is read as configurations of their own", "[config]") {
+  const ConfigReader config(ConfigObject{
+      {"catalog", ConfigObject{{"providers", ConfigArray{ConfigObject{{"type", "github"}, {"org", "acme"}},
+                                                         ConfigObject{{"type", "url"},
+                                                                      {"target", ConfigObject{{"x", 1}}}}}},
+                               {"bad", ConfigArray{ConfigObject{{"a", 1}}, "text"}},
+                               {"none", nullptr},
+                               {"empty", ConfigArray{}},
+                               {"one", ConfigObject{{"type", "url"}}}}}});
+  const auto providers = config.getConfigArray("catalog.providers");
+  REQUIRE(providers.size() == 2);
+  CHECK(providers[0]->getString("type") == "github");
+  CHECK(providers[0]->keys() == std::vector<std::string>{"type", "org"});
+  CHECK(providers[1]->getConfig("target")->getNumber("x") == 1);
+  CHECK(config.getConfigArray("catalog.empty").empty());
+  CHECK_FALSE(config.getOptionalConfigArray("catalog.none").has_value());
+  CHECK_FALSE(config.getOptionalConfigArray("catalog.missing").has_value());
+  // Errors inside an element name it by its index, from the root.
+  CHECK_THROWS_MATCHES(
+      providers[1]->getString("org"), ConfigError,
+      Catch::Message("Missing required config value at 'catalog.providers[1].org' in 'app-config'"));
+  CHECK_THROWS_MATCHES(providers[1]->getString("target.x"), ConfigError,
+                       Catch::Message("Invalid type in config for key 'catalog.providers[1].target.x' in "
+                                      "'app-config', got number, wanted string"));
+  CHECK_THROWS_MATCHES(config.getConfigArray("catalog.bad"), ConfigError,
+                       Catch::Message("Invalid type in config for key 'catalog.bad[1]' in 'app-config', got "
+                                      "string, wanted object-array"));
+  CHECK_THROWS_MATCHES(config.getOptionalConfigArray("catalog.one"), ConfigError,
+                       Catch::Message("Invalid type in config for key 'catalog.one' in 'app-config', got "
+                                      "object, wanted object-array"));
+  CHECK_THROWS_MATCHES(config.getConfigArray("catalog.missing"), ConfigError,
+                       Catch::Message("Missing required config value at 'catalog.missing' in 'app-config'"));
+  // An element outlives the reader it came from.
+  std::shared_ptr<const RootConfigService> kept;
+  {
+    const ConfigReader local(ConfigObject{{"list", ConfigArray{ConfigObject{{"name", "kept"}}}}});
+    kept = local.getConfigArray("list").front();
+  }
+  CHECK(kept->getString("name") == "kept");
 }

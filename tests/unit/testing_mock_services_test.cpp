@@ -115,6 +115,53 @@ TEST_CASE("mockServices::rootConfig: a destroyed subscription stops its callback
                        Catch::Message("Missing required config value at 'missing' in 'mock-config'"));
 }
 
+TEST_CASE("mockServices::rootConfig: a subscriber that throws does not keep the others from being called",
+          "[testing][mock_services][config]") {
+  mockServices::rootConfig config;
+  int later = 0;
+  auto throwing = config.subscribe([] { throw std::runtime_error("subscriber failed"); });
+  auto counting = config.subscribe([&] { ++later; });
+  CHECK_THROWS_MATCHES(config.update(ConfigObject{{"a", 1}}), std::runtime_error,
+                       Catch::Message("subscriber failed"));
+  CHECK(later == 1);
+  CHECK(config.getNumber("a") == 1);  // the update itself took effect
+  throwing.unsubscribe();
+  CHECK(config.update(ConfigObject{{"a", 2}}));
+  CHECK(later == 2);
+}
+
+TEST_CASE("mockServices::rootConfig: getConfig follows updates and its subscribers are called",
+          "[testing][mock_services][config]") {
+  mockServices::rootConfig config(
+      {.data = ConfigObject{{"app", ConfigObject{{"listen", ConfigObject{{"port", 1}}}}}}});
+  const auto app = config.getConfig("app");
+  const auto listen = app->getConfig("listen");
+  std::vector<double> seen;
+  auto subscription =
+      listen->subscribe([&] { seen.push_back(listen->getOptionalNumber("port").value_or(-1)); });
+  CHECK(config.update(ConfigObject{{"app", ConfigObject{{"listen", ConfigObject{{"port", 2}}}}}}));
+  CHECK(seen == std::vector<double>{2});
+  CHECK(app->getNumber("listen.port") == 2);
+  CHECK(app->keys() == std::vector<std::string>{"listen"});
+  CHECK_THROWS_MATCHES(listen->getString("host"), ConfigError,
+                       Catch::Message("Missing required config value at 'app.listen.host' in 'mock-config'"));
+  // An update that removes the object leaves the sub-config empty, not dangling.
+  CHECK(config.update(ConfigObject{{"other", true}}));
+  CHECK(seen == std::vector<double>{2, -1});  // called for every update of the mock
+  CHECK_FALSE(listen->has("port"));
+  CHECK(listen->keys().empty());
+  CHECK_FALSE(app->getOptionalConfig("listen"));
+  CHECK_THROWS_MATCHES(listen->getNumber("port"), ConfigError,
+                       Catch::Message("Missing required config value at 'app.listen.port' in 'mock-config'"));
+  CHECK_FALSE(config.getOptionalConfig("app"));
+  // Arrays of objects, and type errors, read through as from any configuration.
+  CHECK(config.update(ConfigObject{{"list", ConfigArray{ConfigObject{{"name", "x"}}}}, {"text", "t"}}));
+  CHECK(config.getConfigArray("list").at(0)->getString("name") == "x");
+  CHECK_THROWS_MATCHES(config.getConfig("text"), ConfigError,
+                       Catch::Message("Invalid type in config for key 'text' in 'mock-config', got string, "
+                                      "wanted object"));
+}
+
 TEST_CASE("RootConfigService::subscribe: configuration that never changes never calls back",
           "[testing][mock_services][config]") {
   const ConfigReader config(ConfigObject{{"a", 1}});

@@ -51,9 +51,10 @@ class ConfigValue {
   [[nodiscard]] const ConfigObject* asObject() const noexcept { return std::get_if<ConfigObject>(&value_); }
   [[nodiscard]] ConfigObject* asObject() noexcept { return std::get_if<ConfigObject>(&value_); }
 
-  /// The value's type as configuration errors name it.
+  /// The value's type as configuration errors name it (Backstage's names: an empty string is "empty-string").
   [[nodiscard]] std::string_view typeName() const noexcept {
     constexpr std::string_view names[] = {"null", "boolean", "number", "string", "array", "object"};
+    if (const auto* text = asString(); text != nullptr && text->empty()) return "empty-string";
     return names[value_.index()];
   }
 
@@ -149,8 +150,12 @@ class ConfigReader final : public RootConfigService {
     return out;
   }
 
+  /// A string that is not empty: an empty one is an error, as in Backstage (leave the key out instead).
   [[nodiscard]] std::optional<std::string> getOptionalString(std::string_view key) const override {
-    return typed<std::string>(key, "string", [](const ConfigValue& v) { return v.asString(); });
+    return typed<std::string>(key, "string", [](const ConfigValue& v) {
+      const auto* text = v.asString();
+      return text != nullptr && !text->empty() ? text : nullptr;
+    });
   }
   /// A number, or a string that reads as one (as Backstage converts it: `"7007"`, `" 0x1F "`, `"1e3"`).
   [[nodiscard]] std::optional<double> getOptionalNumber(std::string_view key) const override {
@@ -181,11 +186,12 @@ class ConfigReader final : public RootConfigService {
     const auto* value = find(key);
     if (value == nullptr || value->isNull()) return std::nullopt;
     const auto* array = value->asArray();
-    if (array == nullptr) wrongType(key, *value, "string array");
+    if (array == nullptr) wrongType(key, *value, "string-array");
     std::vector<std::string> out;
+    out.reserve(array->size());
     for (std::size_t i = 0; i < array->size(); ++i) {
       const auto* item = (*array)[i].asString();
-      if (item == nullptr) wrongType(std::string(key) + "[" + std::to_string(i) + "]", (*array)[i], "string");
+      if (item == nullptr || item->empty()) wrongType(itemKey(key, i), (*array)[i], "string-array");
       out.push_back(*item);
     }
     return out;
@@ -196,6 +202,22 @@ class ConfigReader final : public RootConfigService {
     if (value == nullptr || value->isNull()) return nullptr;
     if (value->asObject() == nullptr) wrongType(key, *value, "object");
     return std::shared_ptr<const ConfigReader>(new ConfigReader(data_, value, context_, fullKey(key)));
+  }
+  [[nodiscard]] std::optional<std::vector<std::shared_ptr<const RootConfigService>>> getOptionalConfigArray(
+      std::string_view key) const override {
+    const auto* value = find(key);
+    if (value == nullptr || value->isNull()) return std::nullopt;
+    const auto* array = value->asArray();
+    if (array == nullptr) wrongType(key, *value, "object-array");
+    std::vector<std::shared_ptr<const RootConfigService>> out;
+    out.reserve(array->size());
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const ConfigValue& item = (*array)[i];
+      if (item.asObject() == nullptr) wrongType(itemKey(key, i), item, "object-array");
+      out.push_back(std::shared_ptr<const ConfigReader>(
+          new ConfigReader(data_, &item, context_, fullKey(itemKey(key, i)))));
+    }
+    return out;
   }
 
  protected:
@@ -208,6 +230,10 @@ class ConfigReader final : public RootConfigService {
   ConfigReader(std::shared_ptr<const ConfigValue> data, const ConfigValue* root, std::string context,
                std::string prefix)
       : data_(std::move(data)), root_(root), context_(std::move(context)), prefix_(std::move(prefix)) {}
+
+  [[nodiscard]] static std::string itemKey(std::string_view key, std::size_t index) {
+    return std::string(key) + "[" + std::to_string(index) + "]";
+  }
 
   [[nodiscard]] std::string fullKey(std::string_view key) const {
     return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);

@@ -158,6 +158,90 @@ inline bool sameConfig(const ConfigValue& a, const ConfigValue& b) {
   return true;  // both null
 }
 
+inline std::shared_ptr<const ConfigReader> currentReader(MockConfigState& state) {
+  const std::lock_guard lock(state.mutex);
+  return state.reader;
+}
+
+inline ConfigSubscription subscribeMock(const std::shared_ptr<MockConfigState>& state,
+                                        std::function<void()> onChange) {
+  auto subscriber = std::make_shared<ConfigSubscriber>(std::move(onChange));
+  {
+    const std::lock_guard lock(state->mutex);
+    state->subscribers.push_back(subscriber);
+  }
+  return ConfigSubscription([weak = std::weak_ptr(state), subscriber]() noexcept {
+    subscriber->active = false;
+    if (const auto locked = weak.lock()) {
+      const std::lock_guard lock(locked->mutex);
+      std::erase(locked->subscribers, subscriber);
+    }
+  });
+}
+
+/// What mockServices::rootConfig's getConfig returns: the object at `path` of whatever data the mock holds at
+/// each call (as Backstage's config proxy), and subscribe() follows every update of the mock. An object that
+/// an update removed reads as empty.
+class MockSubConfig final : public RootConfigService {
+ public:
+  MockSubConfig(std::shared_ptr<MockConfigState> state, std::string path)
+      : state_(std::move(state)), path_(std::move(path)) {}
+
+  [[nodiscard]] ConfigSubscription subscribe(std::function<void()> onChange) const override {
+    return subscribeMock(state_, std::move(onChange));
+  }
+  [[nodiscard]] bool has(std::string_view key) const override {
+    const auto at = current();
+    return at && at->has(key);
+  }
+  [[nodiscard]] std::vector<std::string> keys() const override {
+    const auto at = current();
+    return at ? at->keys() : std::vector<std::string>{};
+  }
+  [[nodiscard]] std::optional<std::string> getOptionalString(std::string_view key) const override {
+    const auto at = current();
+    return at ? at->getOptionalString(key) : std::nullopt;
+  }
+  [[nodiscard]] std::optional<double> getOptionalNumber(std::string_view key) const override {
+    const auto at = current();
+    return at ? at->getOptionalNumber(key) : std::nullopt;
+  }
+  [[nodiscard]] std::optional<bool> getOptionalBoolean(std::string_view key) const override {
+    const auto at = current();
+    return at ? at->getOptionalBoolean(key) : std::nullopt;
+  }
+  [[nodiscard]] std::optional<std::vector<std::string>> getOptionalStringArray(
+      std::string_view key) const override {
+    const auto at = current();
+    return at ? at->getOptionalStringArray(key) : std::nullopt;
+  }
+  [[nodiscard]] std::shared_ptr<const RootConfigService> getOptionalConfig(
+      std::string_view key) const override {
+    const auto at = current();
+    if (!at || !at->getOptionalConfig(key)) return nullptr;
+    return std::make_shared<const MockSubConfig>(state_, path_ + "." + std::string(key));
+  }
+  [[nodiscard]] std::optional<std::vector<std::shared_ptr<const RootConfigService>>> getOptionalConfigArray(
+      std::string_view key) const override {
+    const auto at = current();
+    return at ? at->getOptionalConfigArray(key) : std::nullopt;
+  }
+
+ protected:
+  [[noreturn]] void missing(std::string_view key) const override {
+    const std::string full = path_ + "." + std::string(key);
+    throw ConfigError("Missing required config value at '" + full + "' in 'mock-config'", full);
+  }
+
+ private:
+  [[nodiscard]] std::shared_ptr<const RootConfigService> current() const {
+    return currentReader(*state_)->getOptionalConfig(path_);
+  }
+
+  std::shared_ptr<MockConfigState> state_;
+  std::string path_;
+};
+
 /// What a mock lifecycle and its copies share: the hooks of each phase, and the failures seen.
 struct MockLifecycleState {
   explicit MockLifecycleState(std::string hookOwner, HookFailureHandler forward = {})
@@ -219,7 +303,8 @@ class rootInstanceMetadata final : public RootInstanceMetadataService {
 
 /// A fake `core.rootConfig` over data given in code, whose data a test can change: update() replaces it and
 /// calls every subscriber once, only when the new data differs. Errors name the source 'mock-config'.
-/// getConfig() returns a snapshot: it does not follow later updates.
+/// getConfig() follows later updates, and its subscribe() is called for every one; the elements of
+/// getConfigArray() are snapshots.
 class rootConfig final : public RootConfigService {
  public:
   /// What `factory(...)` returns.
@@ -247,9 +332,17 @@ class rootConfig final : public RootConfigService {
       state_->data = std::move(data);
       subscribers = state_->subscribers;
     }
+    // Every subscriber is called even if one throws; the first exception is rethrown once all have run.
+    std::exception_ptr first;
     for (const auto& subscriber : subscribers) {
-      if (subscriber->active) subscriber->fn();
+      if (!subscriber->active) continue;
+      try {
+        subscriber->fn();
+      } catch (...) {
+        if (!first) first = std::current_exception();
+      }
     }
+    if (first) std::rethrow_exception(first);
     return true;
   }
 
@@ -260,18 +353,7 @@ class rootConfig final : public RootConfigService {
   }
 
   [[nodiscard]] ConfigSubscription subscribe(std::function<void()> onChange) const override {
-    auto subscriber = std::make_shared<detail::ConfigSubscriber>(std::move(onChange));
-    {
-      const std::lock_guard lock(state_->mutex);
-      state_->subscribers.push_back(subscriber);
-    }
-    return ConfigSubscription([weak = std::weak_ptr(state_), subscriber]() noexcept {
-      subscriber->active = false;
-      if (const auto state = weak.lock()) {
-        const std::lock_guard lock(state->mutex);
-        std::erase(state->subscribers, subscriber);
-      }
-    });
+    return detail::subscribeMock(state_, std::move(onChange));
   }
 
   [[nodiscard]] bool has(std::string_view key) const override { return reader()->has(key); }
@@ -291,7 +373,12 @@ class rootConfig final : public RootConfigService {
   }
   [[nodiscard]] std::shared_ptr<const RootConfigService> getOptionalConfig(
       std::string_view key) const override {
-    return reader()->getOptionalConfig(key);
+    if (!reader()->getOptionalConfig(key)) return nullptr;  // absent, or an error naming the wrong type
+    return std::make_shared<const detail::MockSubConfig>(state_, std::string(key));
+  }
+  [[nodiscard]] std::optional<std::vector<std::shared_ptr<const RootConfigService>>> getOptionalConfigArray(
+      std::string_view key) const override {
+    return reader()->getOptionalConfigArray(key);
   }
 
   [[nodiscard]] static Factory factory() { return factory(Options{}); }
@@ -309,10 +396,7 @@ class rootConfig final : public RootConfigService {
   }
 
  private:
-  [[nodiscard]] std::shared_ptr<const ConfigReader> reader() const {
-    const std::lock_guard lock(state_->mutex);
-    return state_->reader;
-  }
+  [[nodiscard]] std::shared_ptr<const ConfigReader> reader() const { return detail::currentReader(*state_); }
 
   std::shared_ptr<detail::MockConfigState> state_;
 };
