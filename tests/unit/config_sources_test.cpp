@@ -31,6 +31,26 @@ TEST_CASE("config sources: invalid JSON is reported with its line and column", "
   CHECK_THROWS_WITH(parseJsonConfig("{} x"), Catch::Contains("unexpected text after the value"));
 }
 
+TEST_CASE("config sources: JSON as JSON.parse reads it: no leading zeros, the last of repeated names",
+          "[config]") {
+  CHECK_THROWS_MATCHES(
+      parseJsonConfig("{\"zip\": 01234}", "'app-config.json'"), ConfigError,
+      Catch::Message("Invalid JSON in 'app-config.json' at line 1, column 9: a number cannot start with 0 "
+                     "followed by a digit"));
+  CHECK_THROWS_WITH(parseJsonConfig("-007"), Catch::Contains("a number cannot start with 0"));
+  const ConfigReader numbers(parseJsonConfig(R"({"a": 0, "b": -0, "c": 0.5, "d": 10, "e": 0e1})"));
+  CHECK(numbers.getNumber("a") == 0);
+  CHECK(numbers.getNumber("c") == 0.5);
+  CHECK(numbers.getNumber("d") == 10);
+  CHECK(numbers.getNumber("e") == 0);
+  const ConfigReader repeated(parseJsonConfig(R"({"a": 1, "b": 2, "a": {"x": 3}})"));
+  CHECK(repeated.getNumber("a.x") == 3);
+  CHECK(repeated.keys() == std::vector<std::string>{"a", "b"});  // in the first one's place
+  // An environment value that is not JSON is its text.
+  const char* environment[] = {"APP_CONFIG_zip=01234", nullptr};
+  CHECK(ConfigReader(readEnvConfig(environment)).getString("zip") == "01234");
+}
+
 TEST_CASE("config sources: merging overlays objects member by member", "[config]") {
   const auto merged = mergeConfig(parseJsonConfig(R"({"a": {"x": 1, "y": 2}, "b": [1, 2], "c": "keep"})"),
                                   parseJsonConfig(R"({"a": {"y": 3, "z": 4}, "b": [9]})"));

@@ -7,6 +7,7 @@
 #include <rigging/defaults/root_config.hpp>
 #include <rigging/errors.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -88,7 +89,15 @@ class JsonReader {
       std::string key = text();
       skipSpace();
       if (!consume(":")) fail("expected ':'");
-      members.emplace_back(std::move(key), parse(depth + 1));
+      ConfigValue value = parse(depth + 1);
+      // A repeated name: the last value counts, in the first one's place, as in JavaScript's JSON.parse.
+      auto earlier =
+          std::find_if(members.begin(), members.end(), [&](const auto& m) { return m.first == key; });
+      if (earlier != members.end()) {
+        earlier->second = std::move(value);
+      } else {
+        members.emplace_back(std::move(key), std::move(value));
+      }
       skipSpace();
       if (consume("}")) return members;
       if (!consume(",")) fail("expected ',' or '}'");
@@ -111,6 +120,10 @@ class JsonReader {
   ConfigValue number() {
     const std::size_t start = at_;
     if (text_[at_] == '-') ++at_;
+    // JSON numbers have no leading zeros: "01234" is not one (an APP_CONFIG_ value like it stays a string).
+    if (at_ + 1 < text_.size() && text_[at_] == '0' &&
+        std::isdigit(static_cast<unsigned char>(text_[at_ + 1])) != 0)
+      fail("a number cannot start with 0 followed by a digit");
     auto digits = [this] {
       const std::size_t from = at_;
       while (at_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[at_])) != 0) ++at_;
