@@ -48,17 +48,18 @@ struct RootConfigFactoryOptions {
   std::vector<std::string> files{};         ///< files, e.g. configFilesFromArgs(argc, argv)
   std::vector<ConfigFileFormat> formats{};  ///< readers besides JSON, e.g. {yamlConfigFormat()}
   bool environment = true;                  ///< read Backstage's APP_CONFIG_<path> variables
-  std::string context = "app-config";       ///< how errors name the configuration
+  std::string context = "app-config";  ///< how errors name `data`, and the whole for a missing value (files
+                                       ///< are named by their path, the environment `env`)
 };
 
 /// The default `core.rootConfig` factory: `rootConfigServiceFactory({.data = ..., .files = ...})`.
 inline const auto rootConfigServiceFactory = createServiceFactory([](RootConfigFactoryOptions options) {
   return createServiceFactory(coreServices::rootConfig, deps(), [options] {
-    ConfigValue merged = options.data;
-    for (const auto& file : options.files)
-      merged = mergeConfig(std::move(merged), readConfigFile(file, options.formats));
-    if (options.environment) merged = mergeConfig(std::move(merged), readEnvConfig(environ));
-    return std::make_unique<ConfigReader>(std::move(merged), options.context);
+    // One source per file and one for the environment, so that an error about a value names where it is.
+    std::vector<ConfigSource> sources{{options.data, options.context}};
+    for (const auto& file : options.files) sources.push_back({readConfigFile(file, options.formats), file});
+    if (options.environment) sources.push_back({readEnvConfig(environ), "env"});
+    return std::make_unique<ConfigReader>(mergeConfigSources(std::move(sources), options.context));
   });
 });
 

@@ -129,6 +129,62 @@ TEST_CASE("config sources: the default root config merges code, files and enviro
   std::remove(path.c_str());
 }
 
+TEST_CASE("config sources: an error about a value names the source it came from", "[config]") {
+  const auto config = mergeConfigSources(
+      {{ConfigObject{{"app", ConfigObject{{"name", 1}, {"port", 1}}}}, "app-config"},
+       {ConfigObject{
+            {"app", ConfigObject{{"port", "seven"}, {"hosts", ConfigArray{ConfigObject{{"h", 1}}}}}}},
+        "local.json"},
+       {ConfigObject{{"app", ConfigObject{{"debug", 7}}}}, "env"}});
+  CHECK(config.getConfig("app")->keys() == std::vector<std::string>{"name", "port", "hosts", "debug"});
+  CHECK_THROWS_MATCHES(
+      config.getString("app.name"), ConfigError,
+      Catch::Message("Invalid type in config for key 'app.name' in 'app-config', got number, wanted string"));
+  CHECK_THROWS_MATCHES(
+      config.getNumber("app.port"), ConfigError,
+      Catch::Message("Unable to convert config value for key 'app.port' in 'local.json' to a number"));
+  CHECK_THROWS_MATCHES(
+      config.getString("app.debug"), ConfigError,
+      Catch::Message("Invalid type in config for key 'app.debug' in 'env', got number, wanted string"));
+  CHECK_THROWS_MATCHES(
+      config.getConfig("app")->getString("debug"), ConfigError,
+      Catch::Message("Invalid type in config for key 'app.debug' in 'env', got number, wanted string"));
+  CHECK_THROWS_MATCHES(config.getConfigArray("app.hosts").at(0)->getString("h"), ConfigError,
+                       Catch::Message("Invalid type in config for key 'app.hosts[0].h' in 'local.json', got "
+                                      "number, wanted string"));
+  // An object several sources add to is named by the last of them.
+  CHECK_THROWS_MATCHES(
+      config.getString("app"), ConfigError,
+      Catch::Message("Invalid type in config for key 'app' in 'env', got object, wanted string"));
+  // Reading through a value that is not an object names the source of that value.
+  CHECK_THROWS_MATCHES(
+      config.getString("app.port.x"), ConfigError,
+      Catch::Message("Invalid type in config for key 'app.port' in 'local.json', got string, wanted object"));
+  // A missing value is in no source: the whole is named.
+  CHECK_THROWS_MATCHES(config.getString("app.missing"), ConfigError,
+                       Catch::Message("Missing required config value at 'app.missing' in 'app-config'"));
+}
+
+TEST_CASE("config sources: the default root config names the file or 'env' in errors about values",
+          "[config][backend]") {
+  const std::string path = "rigging_config_source_names_test.json";
+  {
+    std::ofstream file(path);
+    file << R"({"catalog": {"size": "big"}})";
+  }
+  auto backend = createBackend();
+  backend.add(rootConfigServiceFactory(
+      {.data = ConfigObject{{"catalog", ConfigObject{{"size", 1}}}}, .files = {path}, .environment = false}));
+  backend.add(createBackendPlugin("p", [](PluginRegistrationPoints& env) {
+    env.registerInit(deps(coreServices::rootConfig),
+                     [](RootConfigService& config) { (void)config.getNumber("catalog.size"); });
+  }));
+  CHECK_THROWS_WITH(
+      backend.start(),
+      Catch::Contains("Unable to convert config value for key 'catalog.size' in '" + path + "' to a number"));
+  std::remove(path.c_str());
+}
+
 TEST_CASE("config sources: a missing file fails start-up naming it", "[config][backend]") {
   auto backend = createBackend();
   backend.add(rootConfigServiceFactory({.files = {"does-not-exist.json"}, .environment = false}));
@@ -151,12 +207,24 @@ TEST_CASE("config sources: environment wins over files, which win over code", "[
     env.registerInit(deps(coreServices::rootConfig), [&](RootConfigService& config) {
       for (const char* key : {"layer.code", "layer.file", "layer.both", "layer.all"})
         got.push_back(config.getString(key));
+      // Each error about a value names the source that gave it.
+      for (const char* key : {"layer.code", "layer.both", "layer.all"}) {
+        try {
+          (void)config.getNumber(key);
+        } catch (const ConfigError& e) {
+          got.emplace_back(e.what());
+        }
+      }
     });
   }));
   backend.start();
   ::unsetenv("APP_CONFIG_layer_all");
   std::remove(path.c_str());
-  CHECK(got == std::vector<std::string>{"code", "file", "file", "env"});
+  CHECK(got == std::vector<std::string>{
+                   "code", "file", "file", "env",
+                   "Unable to convert config value for key 'layer.code' in 'app-config' to a number",
+                   "Unable to convert config value for key 'layer.both' in '" + path + "' to a number",
+                   "Unable to convert config value for key 'layer.all' in 'env' to a number"});
 }
 
 TEST_CASE("config sources: a bad file fails start-up naming the file and the line", "[config][backend]") {

@@ -360,6 +360,18 @@ inline bool endsWith(std::string_view text, std::string_view end) {
   return merged;
 }
 
+/// A reader of `sources` merged in order, later ones winning (as mergeConfig), whose errors about a value
+/// name the source that gave it; `context` names the whole in errors about missing values.
+///
+///     auto config = mergeConfigSources({{code, "app-config"}, {readConfigFile("local.json"),
+///     "local.json"}});
+[[nodiscard]] inline ConfigReader mergeConfigSources(std::vector<ConfigSource> sources,
+                                                     std::string context = "app-config") {
+  ConfigValue merged = ConfigObject{};
+  for (const auto& source : sources) merged = mergeConfig(std::move(merged), source.data);
+  return ConfigReader(std::move(merged), std::move(context), std::move(sources));
+}
+
 /// Backstage's `APP_CONFIG_` variables: `APP_CONFIG_backend_listen_port=7007` sets `backend.listen.port`.
 /// The rest of the name is split at '_'; the value is parsed as JSON and kept as a string when it is not
 /// JSON. `environment` is a null-terminated array of `NAME=value` strings, like POSIX `environ`.

@@ -126,6 +126,13 @@ namespace detail {
 
 }  // namespace detail
 
+/// One source of configuration and the name errors give it (Backstage's AppConfig): a file's path, `env`, or
+/// what configuration given in code is called.
+struct ConfigSource {
+  ConfigValue data;
+  std::string context;
+};
+
 /// Reads a ConfigValue tree with dotted keys; the default implementation of RootConfigService.
 class ConfigReader final : public RootConfigService {
  public:
@@ -136,6 +143,14 @@ class ConfigReader final : public RootConfigService {
         root_(data_.get()),
         context_(std::move(context)),
         prefix_(std::move(prefix)) {}
+
+  /// `data` merged from `sources` (mergeConfigSources makes both): an error about a value names the last
+  /// source that holds it, as Backstage's readers do ('... in 'app-config.local.json' ...' or '... in 'env'
+  /// ...'); an error about a missing value names `context`.
+  ConfigReader(ConfigValue data, std::string context, std::vector<ConfigSource> sources)
+      : ConfigReader(std::move(data), std::move(context)) {
+    sources_ = std::make_shared<const std::vector<ConfigSource>>(std::move(sources));
+  }
 
   [[nodiscard]] bool has(std::string_view key) const override {
     const auto* value = find(key);
@@ -201,7 +216,7 @@ class ConfigReader final : public RootConfigService {
     const auto* value = find(key);
     if (value == nullptr || value->isNull()) return nullptr;
     if (value->asObject() == nullptr) wrongType(key, *value, "object");
-    return std::shared_ptr<const ConfigReader>(new ConfigReader(data_, value, context_, fullKey(key)));
+    return std::shared_ptr<const ConfigReader>(new ConfigReader(*this, value, fullKey(key)));
   }
   [[nodiscard]] std::optional<std::vector<std::shared_ptr<const RootConfigService>>> getOptionalConfigArray(
       std::string_view key) const override {
@@ -214,8 +229,8 @@ class ConfigReader final : public RootConfigService {
     for (std::size_t i = 0; i < array->size(); ++i) {
       const ConfigValue& item = (*array)[i];
       if (item.asObject() == nullptr) wrongType(itemKey(key, i), item, "object-array");
-      out.push_back(std::shared_ptr<const ConfigReader>(
-          new ConfigReader(data_, &item, context_, fullKey(itemKey(key, i)))));
+      out.push_back(
+          std::shared_ptr<const ConfigReader>(new ConfigReader(*this, &item, fullKey(itemKey(key, i)))));
     }
     return out;
   }
@@ -227,9 +242,50 @@ class ConfigReader final : public RootConfigService {
   }
 
  private:
-  ConfigReader(std::shared_ptr<const ConfigValue> data, const ConfigValue* root, std::string context,
-               std::string prefix)
-      : data_(std::move(data)), root_(root), context_(std::move(context)), prefix_(std::move(prefix)) {}
+  // A reader of the object `root` inside `parent`'s data, at `prefix`.
+  ConfigReader(const ConfigReader& parent, const ConfigValue* root, std::string prefix)
+      : data_(parent.data_),
+        root_(root),
+        context_(parent.context_),
+        prefix_(std::move(prefix)),
+        sources_(parent.sources_) {}
+
+  // The value at a full key ('a.b[2].c') in one source's tree, or null.
+  [[nodiscard]] static const ConfigValue* valueAt(const ConfigValue& tree, std::string_view path) {
+    constexpr auto npos = std::string_view::npos;
+    const ConfigValue* at = &tree;
+    std::size_t i = 0;
+    while (at != nullptr && i < path.size()) {
+      if (path[i] == '[') {
+        const auto close = path.find(']', i);
+        const auto* items = at->asArray();
+        if (close == npos || items == nullptr) return nullptr;
+        std::size_t index = 0;
+        const auto [end, error] = std::from_chars(path.data() + i + 1, path.data() + close, index);
+        if (error != std::errc() || end != path.data() + close || index >= items->size()) return nullptr;
+        at = &(*items)[index];
+        i = close + 1;
+      } else {
+        const auto stop = path.find_first_of(".[", i);
+        at = at->member(path.substr(i, stop == npos ? npos : stop - i));
+        i = stop == npos ? path.size() : stop;
+      }
+      if (i < path.size() && path[i] == '.') ++i;
+    }
+    return at;
+  }
+
+  // Which source an error about the value at `key` names: the last one holding it.
+  [[nodiscard]] const std::string& contextOf(std::string_view key) const {
+    if (sources_) {
+      const std::string full = fullKey(key);
+      for (auto source = sources_->rbegin(); source != sources_->rend(); ++source) {
+        const ConfigValue* value = valueAt(source->data, full);
+        if (value != nullptr && !value->isNull()) return source->context;
+      }
+    }
+    return context_;
+  }
 
   [[nodiscard]] static std::string itemKey(std::string_view key, std::size_t index) {
     return std::string(key) + "[" + std::to_string(index) + "]";
@@ -265,14 +321,14 @@ class ConfigReader final : public RootConfigService {
   }
 
   [[noreturn]] void unconvertible(std::string_view key, std::string_view wanted) const {
-    throw ConfigError("Unable to convert config value for key '" + fullKey(key) + "' in '" + context_ +
+    throw ConfigError("Unable to convert config value for key '" + fullKey(key) + "' in '" + contextOf(key) +
                           "' to a " + std::string(wanted),
                       fullKey(key));
   }
 
   [[noreturn]] void wrongType(std::string_view key, const ConfigValue& value, std::string_view wanted) const {
-    throw ConfigError("Invalid type in config for key '" + fullKey(key) + "' in '" + context_ + "', got " +
-                          std::string(value.typeName()) + ", wanted " + std::string(wanted),
+    throw ConfigError("Invalid type in config for key '" + fullKey(key) + "' in '" + contextOf(key) +
+                          "', got " + std::string(value.typeName()) + ", wanted " + std::string(wanted),
                       fullKey(key));
   }
 
@@ -280,6 +336,7 @@ class ConfigReader final : public RootConfigService {
   const ConfigValue* root_;
   std::string context_;
   std::string prefix_;
+  std::shared_ptr<const std::vector<ConfigSource>> sources_;  // null: one source, named context_
 };
 
 }  // namespace rigging
