@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace rigging;
@@ -137,32 +139,30 @@ TEST_CASE("config sources: an error about a value names the source it came from"
         "local.json"},
        {ConfigObject{{"app", ConfigObject{{"debug", 7}}}}, "env"}});
   CHECK(config.getConfig("app")->keys() == std::vector<std::string>{"name", "port", "hosts", "debug"});
-  CHECK_THROWS_MATCHES(
-      config.getString("app.name"), ConfigError,
-      Catch::Message("Invalid type in config for key 'app.name' in 'app-config', got number, wanted string"));
-  CHECK_THROWS_MATCHES(
-      config.getNumber("app.port"), ConfigError,
-      Catch::Message("Unable to convert config value for key 'app.port' in 'local.json' to a number"));
-  CHECK_THROWS_MATCHES(
-      config.getString("app.debug"), ConfigError,
-      Catch::Message("Invalid type in config for key 'app.debug' in 'env', got number, wanted string"));
-  CHECK_THROWS_MATCHES(
-      config.getConfig("app")->getString("debug"), ConfigError,
-      Catch::Message("Invalid type in config for key 'app.debug' in 'env', got number, wanted string"));
-  CHECK_THROWS_MATCHES(config.getConfigArray("app.hosts").at(0)->getString("h"), ConfigError,
-                       Catch::Message("Invalid type in config for key 'app.hosts[0].h' in 'local.json', got "
-                                      "number, wanted string"));
-  // An object several sources add to is named by the last of them.
-  CHECK_THROWS_MATCHES(
-      config.getString("app"), ConfigError,
-      Catch::Message("Invalid type in config for key 'app' in 'env', got object, wanted string"));
-  // Reading through a value that is not an object names the source of that value.
-  CHECK_THROWS_MATCHES(
-      config.getString("app.port.x"), ConfigError,
-      Catch::Message("Invalid type in config for key 'app.port' in 'local.json', got string, wanted object"));
-  // A missing value is in no source: the whole is named.
-  CHECK_THROWS_MATCHES(config.getString("app.missing"), ConfigError,
-                       Catch::Message("Missing required config value at 'app.missing' in 'app-config'"));
+  const std::pair<std::function<void()>, std::string> cases[] = {
+      {[&] { (void)config.getString("app.name"); },
+       "Invalid type in config for key 'app.name' in 'app-config', got number, wanted string"},
+      {[&] { (void)config.getNumber("app.port"); },
+       "Unable to convert config value for key 'app.port' in 'local.json' to a number"},
+      {[&] { (void)config.getString("app.debug"); },
+       "Invalid type in config for key 'app.debug' in 'env', got number, wanted string"},
+      // Sub-configs and array elements name keys, and so sources, from the root.
+      {[&] { (void)config.getConfig("app")->getString("debug"); },
+       "Invalid type in config for key 'app.debug' in 'env', got number, wanted string"},
+      {[&] { (void)config.getConfigArray("app.hosts").at(0)->getString("h"); },
+       "Invalid type in config for key 'app.hosts[0].h' in 'local.json', got number, wanted string"},
+      // An object several sources add to is named by the last of them.
+      {[&] { (void)config.getString("app"); },
+       "Invalid type in config for key 'app' in 'env', got object, wanted string"},
+      // Reading through a value that is not an object names the source of that value.
+      {[&] { (void)config.getString("app.port.x"); },
+       "Invalid type in config for key 'app.port' in 'local.json', got string, wanted object"},
+      // A missing value is in no source: the whole is named.
+      {[&] { (void)config.getString("app.missing"); },
+       "Missing required config value at 'app.missing' in 'app-config'"},
+  };
+  for (const auto& [read, message] : cases)
+    CHECK_THROWS_MATCHES(read(), ConfigError, Catch::Message(message));
 }
 
 TEST_CASE("config sources: the default root config names the file or 'env' in errors about values",
