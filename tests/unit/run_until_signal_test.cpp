@@ -5,6 +5,8 @@
 #include <rigging/create_backend.hpp>
 #include <rigging/run_until_signal.hpp>
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -56,6 +58,30 @@ TEST_CASE("runUntilSignal: SIGINT does too, and a failing shutdown hook makes it
   backend.add(signalSender(SIGINT, log, true));
   CHECK(runUntilSignal(backend) == 2);
   CHECK(log == std::vector<std::string>{"shutdown hook ran"});
+}
+
+TEST_CASE("runUntilSignal: a second signal while the backend stops does not end the process",
+          "[run_until_signal]") {
+  std::vector<std::string> log;
+  auto backend = createBackend();
+  backend.add(signalSender(SIGTERM, log));
+  backend.add(createBackendPlugin("impatient", [&log](PluginRegistrationPoints& env) {
+    env.registerInit(deps(coreServices::lifecycle), [&log](LifecycleService& lifecycle) {
+      lifecycle.addShutdownHook([&log] {
+        // Runs in stop(), on runUntilSignal's thread: as if the user pressed Ctrl-C again, then a supervisor
+        // sent SIGTERM.
+        ::pthread_kill(::pthread_self(), SIGINT);
+        ::pthread_kill(::pthread_self(), SIGTERM);
+        log.emplace_back("signalled again");
+      });
+    });
+  }));
+  CHECK(runUntilSignal(backend) == 0);  // without taking them, the process would end here, status 130 or 143
+  CHECK(log == std::vector<std::string>{"signalled again", "shutdown hook ran"});
+  sigset_t pending;
+  sigpending(&pending);
+  CHECK(sigismember(&pending, SIGINT) == 0);
+  CHECK(sigismember(&pending, SIGTERM) == 0);
 }
 
 TEST_CASE("runUntilSignal: a start-up failure returns 1 without waiting", "[run_until_signal]") {
