@@ -291,6 +291,34 @@ TEST_CASE(
   backend.stop();  // nothing failed during the stop itself
 }
 
+TEST_CASE(
+    "mockServices::lifecycle: one instance given to every plugin says why a later plugin's hook is refused",
+    "[testing][mock_services][lifecycle]") {
+  mockServices::lifecycle shared;
+  auto hooking = [](std::string_view id) {
+    return pluginWith(id, deps(coreServices::lifecycle),
+                      [](LifecycleService& lifecycle) { lifecycle.addStartupHook([] {}); });
+  };
+  try {
+    (void)startTestBackend(
+        {.features = {hooking("first"), hooking("second"), mockServices::lifecycle::factory(shared)}});
+    FAIL("the second plugin's startup hook was accepted after the shared startup phase ran");
+  } catch (const BackendStartupError& e) {
+    const std::string what = e.what();
+    CHECK_THAT(what, Catch::Contains("Plugin 'second' startup failed"));
+    CHECK_THAT(what, Catch::Contains("Attempted to add startup hook after startup has run; this "
+                                     "mockServices::lifecycle was given to factory(instance)"));
+    CHECK_THAT(what, Catch::Contains(
+                         "use mockServices::lifecycle::factory() to give each plugin a mock of its own"));
+  }
+  // An instance used on its own keeps the usual advice.
+  mockServices::lifecycle alone;
+  (void)alone.startup();
+  CHECK_THROWS_MATCHES(alone.addStartupHook([] {}), Error,
+                       Catch::Message("Attempted to add startup hook after startup has run; add hooks from a "
+                                      "plugin's init or earlier"));
+}
+
 TEST_CASE("mockServices::rootInstanceMetadata: lists the plugins given, in place of the built-in list",
           "[testing][mock_services]") {
   const mockServices::rootInstanceMetadata metadata({.plugins = {{"catalog", {"github"}}}});

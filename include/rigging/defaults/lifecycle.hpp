@@ -45,11 +45,13 @@ class HookList {
   explicit HookList(std::string_view phase) : phase_(phase) {}
 
   // Plugins may add hooks from their own threads after start-up (a shutdown hook from a request handler).
-  void add(LifecycleHook hook, LifecycleHookOptions options) {
+  // `advice` replaces the usual advice of the error for a phase that has run.
+  void add(LifecycleHook hook, LifecycleHookOptions options, std::string_view advice = {}) {
     const std::lock_guard lock(mutex_);
     if (ran_) {
-      throw Error(ErrorCode::hook_rejected, "Attempted to add " + phase_ + " hook after " + phase_ +
-                                                " has run; add hooks from a plugin's init or earlier");
+      throw Error(ErrorCode::hook_rejected,
+                  "Attempted to add " + phase_ + " hook after " + phase_ + " has run; " +
+                      (advice.empty() ? "add hooks from a plugin's init or earlier" : std::string(advice)));
     }
     hooks_.emplace_back(std::move(hook), std::move(options.label));
   }

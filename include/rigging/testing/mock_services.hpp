@@ -265,6 +265,7 @@ struct MockLifecycleState {
   HookList startup{"startup"};
   HookList beforeShutdown{"before-shutdown"};
   HookList shutdown{"shutdown"};
+  std::atomic<bool> everyPlugin{false};  // given to mockServices::lifecycle::factory(instance)
 };
 
 }  // namespace detail
@@ -515,10 +516,10 @@ class lifecycle final : public LifecycleService {
       : state_(std::make_shared<detail::MockLifecycleState>("plugin '" + options.pluginId + "'")) {}
 
   void addStartupHook(LifecycleHook hook, LifecycleHookOptions options = {}) override {
-    state_->startup.add(std::move(hook), std::move(options));
+    state_->startup.add(std::move(hook), std::move(options), advice());
   }
   void addShutdownHook(LifecycleHook hook, LifecycleHookOptions options = {}) override {
-    state_->shutdown.add(std::move(hook), std::move(options));
+    state_->shutdown.add(std::move(hook), std::move(options), advice());
   }
   std::size_t startup() override { return state_->run(state_->startup); }
   std::size_t shutdown() override { return state_->run(state_->shutdown); }
@@ -540,11 +541,21 @@ class lifecycle final : public LifecycleService {
   }
   /// Every plugin gets this one instance: use it with a single plugin, since a phase runs only once.
   [[nodiscard]] static Factory factory(const lifecycle& instance) {
+    instance.state_->everyPlugin = true;  // so that a second plugin's late hook is told why
     return detail::providing(coreServices::lifecycle, instance);
   }
 
  private:
   explicit lifecycle(std::shared_ptr<detail::MockLifecycleState> state) : state_(std::move(state)) {}
+
+  [[nodiscard]] std::string_view advice() const noexcept {
+    if (!state_->everyPlugin) return {};
+    return "this mockServices::lifecycle was given to factory(instance), which hands the one instance to "
+           "every "
+           "plugin, and an earlier plugin's start ran the phase; use mockServices::lifecycle::factory() to "
+           "give "
+           "each plugin a mock of its own, or test one plugin with it";
+  }
   std::shared_ptr<detail::MockLifecycleState> state_;
 };
 
