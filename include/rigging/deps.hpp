@@ -38,7 +38,8 @@ class Deps {
  public:
   static constexpr std::size_t size = sizeof...(Refs);
 
-  explicit Deps(const Refs&... refs) noexcept : infos_{refs.info()...} {}
+  // Not explicit when empty, so that `{}` is still an empty list of deps.
+  explicit(sizeof...(Refs) != 0) Deps(const Refs&... refs) noexcept : infos_{refs.info()...} {}
 
   /// The refs, in order.
   [[nodiscard]] std::tuple<Refs...> refs() const {

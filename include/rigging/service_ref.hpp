@@ -91,34 +91,29 @@ class RefInfo {
   std::string_view typeName;
   ServiceScope scope;
   bool multiton;
-  bool extensionPoint;  // an ExtensionPoint<T>, not a service
+  bool extensionPoint;             // an ExtensionPoint<T>, not a service
+  TypeKey callbackType = nullptr;  // the type of its default factory's callback, if it has one
 
  protected:
-  ~RefInfo() = default;  // never called: every RefInfo lives as long as the process
+  ~RefInfo() = default;  // only a failed creation calls it: every RefInfo made lives as long as the process
 };
 
 // Every RefInfo of the process. Never destroyed, so a ref stays valid in any static object's destructor.
 struct RefTable {
   std::mutex mutex;
-  std::vector<const RefInfo*> all;  // interned ones and ones with a default factory, in the order made
+  std::vector<const RefInfo*> all;  // every RefInfo made, in the order made: what keeps them reachable
   std::unordered_multimap<std::uint32_t, const RefInfo*> interned;  // by key
+
+  // Room for one more in `all`, growing geometrically, so that the push_back after making a RefInfo cannot
+  // throw and lose it.
+  void reserveOne() {
+    if (all.size() == all.capacity()) all.reserve(2 * all.size() + 16);
+  }
 };
 
 inline RefTable& refTable() {
   static RefTable& table = *new RefTable;
   return table;
-}
-
-/// Keeps `make()`'s RefInfo for the rest of the process. For refs with a default factory, which are not
-/// interned: their callbacks cannot be compared.
-template <class Make>
-const RefInfo* keepRef(Make make) {
-  RefTable& table = refTable();
-  const std::lock_guard lock(table.mutex);
-  table.all.reserve(table.all.size() + 1);  // so that the push_back below cannot throw and lose the object
-  const RefInfo* info = make();
-  table.all.push_back(info);
-  return info;
 }
 
 /// What a ref's C++ type says about it: one constant per type, so making a ref passes one pointer for all of
@@ -134,32 +129,56 @@ struct RefKind {
 template <class T, ServiceScope scope, bool multiton, bool extensionPoint>
 inline constexpr RefKind ref_kind{typeKey<T>(), typeName<T>(), scope, multiton, extensionPoint};
 
+/// The RefInfo for `id` and `kind` whose default factory is a callback of type `callback` (null: none), made
+/// by `make()` the first time and kept for the rest of the process; the table's mutex is held.
+template <class Make>
+const RefInfo* internLocked(RefTable& table, std::uint32_t key, const RefKind& kind, TypeKey callback,
+                            Make make) {
+  for (auto [at, end] = table.interned.equal_range(key); at != end; ++at) {
+    const RefInfo& info = *at->second;
+    if (info.type == kind.type && info.scope == kind.scope && info.multiton == kind.multiton &&
+        info.extensionPoint == kind.extensionPoint && info.callbackType == callback)
+      return &info;
+  }
+  table.reserveOne();
+  auto info = make();  // a unique_ptr until the table holds it
+  table.interned.emplace(key, info.get());
+  table.all.push_back(info.get());
+  return info.release();
+}
+
 /// The RefInfo of a ref without a default factory: one per id, type, scope and kind for the whole process, so
 /// a function that makes the same ref at every call allocates nothing after the first.
 RIGGING_NOINLINE inline const RefInfo* internRef(std::string_view id, const RefKind& kind) {
-  const auto [type, typeName, scope, multiton, extensionPoint] = kind;
   const std::uint32_t key = internId(id);
   RefTable& table = refTable();
   const std::lock_guard lock(table.mutex);
-  for (auto [at, end] = table.interned.equal_range(key); at != end; ++at) {
-    const RefInfo& info = *at->second;
-    if (info.type == type && info.scope == scope && info.multiton == multiton &&
-        info.extensionPoint == extensionPoint)
-      return &info;
+  return internLocked(table, key, kind, nullptr, [&] {
+    struct Plain final : RefInfo {
+      using RefInfo::RefInfo;
+      ~Plain() = default;
+    };
+    return std::unique_ptr<Plain>(
+        new Plain(id, kind.type, kind.typeName, kind.scope, kind.multiton, kind.extensionPoint));
+  });
+}
+
+/// Keeps `make()`'s RefInfo, a ref with a default factory, for the rest of the process. One whose callback
+/// holds no state is interned like a plain ref (by its callback's type too); one whose callback holds state
+/// gets its own each time, since callbacks cannot be compared.
+template <class F, class Make>
+const RefInfo* keepRef(std::string_view id, const RefKind& kind, Make make) {
+  const std::uint32_t key = internId(id);
+  RefTable& table = refTable();
+  const std::lock_guard lock(table.mutex);
+  if constexpr (std::is_empty_v<F>) {  // a lambda without captures: its type says everything it does
+    return internLocked(table, key, kind, typeKey<F>(), make);
+  } else {
+    table.reserveOne();
+    auto info = make();
+    table.all.push_back(info.get());
+    return info.release();
   }
-  table.all.reserve(table.all.size() + 1);
-  struct Plain final : RefInfo {
-    using RefInfo::RefInfo;
-  };
-  const RefInfo* info = new Plain(id, type, typeName, scope, multiton, extensionPoint);
-  try {
-    table.interned.emplace(key, info);
-  } catch (...) {
-    delete static_cast<const Plain*>(info);
-    throw;
-  }
-  table.all.push_back(info);
-  return info;
 }
 
 }  // namespace detail
@@ -281,7 +300,9 @@ class RefInfoWithDefault final : public RefInfo {
   RefInfoWithDefault(std::string_view refId, F fn)
       : RefInfo(refId, detail::typeKey<typename Ref::service_type>(),
                 detail::typeName<typename Ref::service_type>(), Ref::scope(), Ref::is_multiton, false),
-        fn_(std::move(fn)) {}
+        fn_(std::move(fn)) {
+    callbackType = typeKey<F>();
+  }
 
   [[nodiscard]] bool hasDefaultFactory() const noexcept override { return true; }
   [[nodiscard]] std::shared_ptr<const FactoryImpl> makeDefaultFactory() const override {
@@ -308,7 +329,12 @@ RIGGING_ALWAYS_INLINE inline const RefInfo* plainRefInfo(std::string_view id) {
 
 template <class Ref, class F>
 const RefInfo* defaultedRefInfo(std::string_view id, F&& fn) {
-  return keepRef([&] { return new RefInfoWithDefault<Ref, std::decay_t<F>>(id, std::forward<F>(fn)); });
+  using Fd = std::decay_t<F>;
+  using T = typename Ref::service_type;
+  return keepRef<Fd>(id, ref_kind<T, Ref::scope(), Ref::is_multiton, false>, [&] {
+    return std::unique_ptr<RefInfoWithDefault<Ref, Fd>>(
+        new RefInfoWithDefault<Ref, Fd>(id, std::forward<F>(fn)));
+  });
 }
 
 }  // namespace detail

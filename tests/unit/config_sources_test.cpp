@@ -48,6 +48,17 @@ TEST_CASE("config sources: JSON as JSON.parse reads it: no leading zeros, the la
   const ConfigReader repeated(parseJsonConfig(R"({"a": 1, "b": 2, "a": {"x": 3}})"));
   CHECK(repeated.getNumber("a.x") == 3);
   CHECK(repeated.keys() == std::vector<std::string>{"a", "b"});  // in the first one's place
+  // The same in an object too large to search member by member.
+  std::string large = "{";
+  for (int i = 0; i < 40; ++i) large += "\"m" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+  large += R"("m2": "two", "m35": "thirty-five", "m39": -1})";
+  const ConfigReader big(parseJsonConfig(large));
+  CHECK(big.keys().size() == 40);
+  CHECK(big.keys()[35] == "m35");
+  CHECK(big.getString("m2") == "two");
+  CHECK(big.getString("m35") == "thirty-five");
+  CHECK(big.getNumber("m39") == -1);
+  CHECK(big.getNumber("m38") == 38);
   // An environment value that is not JSON is its text.
   const char* environment[] = {"APP_CONFIG_zip=01234", nullptr};
   CHECK(ConfigReader(readEnvConfig(environment)).getString("zip") == "01234");
@@ -163,6 +174,24 @@ TEST_CASE("config sources: an error about a value names the source it came from"
   };
   for (const auto& [read, message] : cases)
     CHECK_THROWS_MATCHES(read(), ConfigError, Catch::Message(message));
+}
+
+TEST_CASE("config sources: a null array element, or an odd member name, is blamed on the source that has it",
+          "[config]") {
+  const auto config = mergeConfigSources(
+      {{ConfigObject{{"list", ConfigArray{"x", "y"}}, {"a", ConfigArray{"x"}}}, "app-config"},
+       {ConfigObject{{"list", ConfigArray{"a", nullptr}}, {"a[0]", 5}}, "local.json"}});
+  CHECK_THROWS_MATCHES(
+      config.getStringArray("list"), ConfigError,
+      Catch::Message(
+          "Invalid type in config for key 'list[1]' in 'local.json', got null, wanted string-array"));
+  // A member literally named "a[0]" is read as a name, and blamed on the source that has that name.
+  CHECK_THROWS_MATCHES(
+      config.getString("a[0]"), ConfigError,
+      Catch::Message("Invalid type in config for key 'a[0]' in 'local.json', got number, wanted string"));
+  const auto fromEnv = mergeConfigSources(
+      {{ConfigObject{}, "app-config"}, {ConfigObject{{"hosts", ConfigArray{"a", nullptr}}}, "env"}});
+  CHECK_THROWS_WITH(fromEnv.getStringArray("hosts"), Catch::Contains("key 'hosts[1]' in 'env', got null"));
 }
 
 TEST_CASE("config sources: the default root config names the file or 'env' in errors about values",

@@ -4,6 +4,7 @@
 #include "support/services.hpp"
 
 #include <rigging/deps.hpp>
+#include <rigging/service_factory.hpp>
 
 #include <tuple>
 #include <type_traits>
@@ -34,6 +35,15 @@ TEST_CASE("deps: an empty list is allowed", "[deps]") {
   CHECK(none.infos().empty());
   CHECK(none.infoList().empty());
   CHECK(std::tuple_size_v<decltype(none.refs())> == 0);
+}
+
+TEST_CASE("deps: an empty list can be written {}", "[deps]") {
+  const Deps<> none = {};
+  STATIC_REQUIRE(decltype(none)::size == 0);
+  const auto ref = createServiceRef<Named>("example.braced");
+  const auto factory = createServiceFactory(ref, {}, [] { return Named("n"); });
+  CHECK(factory.service().id() == "example.braced");
+  STATIC_REQUIRE(!std::is_convertible_v<ServiceRef<Named>, Deps<ServiceRef<Named>>>);  // one ref: explicit
 }
 
 TEST_CASE("deps: gives its refs back, in order, naming the same services", "[deps]") {

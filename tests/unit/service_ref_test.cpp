@@ -80,14 +80,35 @@ TEST_CASE(
   CHECK(createServiceRef<Named>("example.interned2").info() != made().info());
   // All of them share the id's number, by which a backend matches them.
   CHECK(createServiceRef<Named, RootScope>("example.interned").info()->key == made().info()->key);
-  // A ref with a default factory keeps its own callback, so it is never shared.
+  // A ref with a default factory whose callback holds no state is shared too: its callback's type says all
+  // it does. One whose callback holds state keeps its own.
   const auto defaulted = [] {
     return createServiceRef<Named>("example.interned", [](auto service) {
       return createServiceFactory(service, deps(), [] { return Named("default"); });
     });
   };
-  CHECK(defaulted().info() != defaulted().info());
+  CHECK(defaulted().info() == defaulted().info());
   CHECK(defaulted().info() != made().info());
+  CHECK(defaulted().info()->hasDefaultFactory());
+  const auto capturing = [](std::string text) {
+    return createServiceRef<Named>("example.interned", [text](auto service) {
+      return createServiceFactory(service, deps(), [text] { return Named(text); });
+    });
+  };
+  CHECK(capturing("a").info() != capturing("a").info());
+  CHECK(capturing("a").info() != defaulted().info());
+}
+
+TEST_CASE("service ref: the process's table of refs grows geometrically", "[service_ref]") {
+  // Each new ref appends to the table that keeps every description; growing it by one each time would copy
+  // the whole table per ref (quadratic in the number of refs a program makes).
+  const auto& all = detail::refTable().all;
+  std::vector<std::size_t> capacities;
+  for (int i = 0; i < 200; ++i) {
+    (void)createServiceRef<Named>("example.growth" + std::to_string(i));
+    if (capacities.empty() || capacities.back() != all.capacity()) capacities.push_back(all.capacity());
+  }
+  CHECK(capacities.size() <= 6);  // 200 appends: a handful of reallocations, not 200
 }
 
 TEST_CASE("service ref: type names are readable and types are told apart without RTTI", "[service_ref]") {

@@ -7,7 +7,6 @@
 #include <rigging/defaults/root_config.hpp>
 #include <rigging/errors.hpp>
 
-#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +14,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -81,6 +81,9 @@ class JsonReader {
   ConfigValue object(int depth) {
     ++at_;
     ConfigObject members;
+    // Where each name is, once the object is too large to search: a repeated name is found in constant time.
+    std::unordered_map<std::string, std::size_t> index;
+    constexpr std::size_t searched = 32;
     skipSpace();
     if (consume("}")) return members;
     while (true) {
@@ -91,12 +94,23 @@ class JsonReader {
       if (!consume(":")) fail("expected ':'");
       ConfigValue value = parse(depth + 1);
       // A repeated name: the last value counts, in the first one's place, as in JavaScript's JSON.parse.
-      auto earlier =
-          std::find_if(members.begin(), members.end(), [&](const auto& m) { return m.first == key; });
-      if (earlier != members.end()) {
-        earlier->second = std::move(value);
+      std::size_t earlier = members.size();
+      if (members.size() <= searched) {
+        for (std::size_t m = 0; m < members.size(); ++m) {
+          if (members[m].first == key) earlier = m;
+        }
+      } else if (const auto found = index.find(key); found != index.end()) {
+        earlier = found->second;
+      }
+      if (earlier != members.size()) {
+        members[earlier].second = std::move(value);
       } else {
         members.emplace_back(std::move(key), std::move(value));
+        if (members.size() == searched + 1) {
+          for (std::size_t m = 0; m < members.size(); ++m) index.emplace(members[m].first, m);
+        } else if (members.size() > searched + 1) {
+          index.emplace(members.back().first, members.size() - 1);
+        }
       }
       skipSpace();
       if (consume("}")) return members;

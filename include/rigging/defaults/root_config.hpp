@@ -266,9 +266,16 @@ class ConfigReader final : public RootConfigService {
         at = &(*items)[index];
         i = close + 1;
       } else {
-        const auto stop = path.find_first_of(".[", i);
-        at = at->member(path.substr(i, stop == npos ? npos : stop - i));
-        i = stop == npos ? path.size() : stop;
+        // A member whose name has brackets ("a[0]", which find() reads as a name) before an array index.
+        const auto dot = path.find('.', i);
+        if (const ConfigValue* whole = at->member(path.substr(i, dot == npos ? npos : dot - i))) {
+          at = whole;
+          i = dot == npos ? path.size() : dot;
+        } else {
+          const auto stop = path.find_first_of(".[", i);
+          at = at->member(path.substr(i, stop == npos ? npos : stop - i));
+          i = stop == npos ? path.size() : stop;
+        }
       }
       if (i < path.size() && path[i] == '.') ++i;
     }
@@ -280,8 +287,9 @@ class ConfigReader final : public RootConfigService {
     if (sources_) {
       const std::string full = fullKey(key);
       for (auto source = sources_->rbegin(); source != sources_->rend(); ++source) {
-        const ConfigValue* value = valueAt(source->data, full);
-        if (value != nullptr && !value->isNull()) return source->context;
+        // A later source's null replaces an earlier value (mergeConfig), and a null array element is an
+        // error of its own: the last source that has the path gave what was read.
+        if (valueAt(source->data, full) != nullptr) return source->context;
       }
     }
     return context_;

@@ -326,9 +326,9 @@ class Engine {
   };
 
   // The registry is flat: services and factories in two arrays, each service's factories (and decorators) a
-  // list threaded through the factory array, every factory's deps a slice of one index array. Refs and
-  // factories are held by raw pointer: ownedFactories_, the plugins' inits and the loaders own them for the
-  // engine's life. Nothing here is allocated per service.
+  // list threaded through the factory array, every factory's deps a slice of one index array. Factories are
+  // held by raw pointer (ownedFactories_, the plugins' inits and the loaders own them for the engine's life),
+  // and so are refs, whose descriptions live as long as the process. Nothing here is allocated per service.
   struct FactoryRecord {
     const FactoryImpl* impl;  // owned by ownedFactories_
     FactorySource source;
