@@ -20,16 +20,41 @@ struct Counted {
 };
 }  // namespace
 
-// Out of line: inlined where a library allocates and frees, g++ would pair the standard operator new it knows
-// with the std::free it sees and warn of a mismatch (-Wmismatched-new-delete) that is not there.
-__attribute__((noinline)) void* operator new(std::size_t size) {
+// Every plain form is replaced, so that each block is freed by the family that made it (under ASan the forms
+// not replaced would be the sanitizer's, and it reports a block of its operator new given to std::free). Out
+// of line: inlined where a library allocates and frees, g++ would pair the standard operator new it knows
+// with the std::free it sees and warn of a mismatch (-Wmismatched-new-delete) that is not there. The aligned
+// forms are not replaced: they stay one family.
+namespace {
+void* countedAllocation(std::size_t size) noexcept {
   if (countingAllocations.load(std::memory_order_relaxed))
     allocationCount.fetch_add(1, std::memory_order_relaxed);
-  if (void* block = std::malloc(size == 0 ? 1 : size)) return block;
+  return std::malloc(size == 0 ? 1 : size);
+}
+void* countedOrThrow(std::size_t size) {
+  if (void* block = countedAllocation(size)) return block;
   throw std::bad_alloc();
 }
+}  // namespace
+
+__attribute__((noinline)) void* operator new(std::size_t size) { return countedOrThrow(size); }
+__attribute__((noinline)) void* operator new[](std::size_t size) { return countedOrThrow(size); }
+__attribute__((noinline)) void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  return countedAllocation(size);
+}
+__attribute__((noinline)) void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  return countedAllocation(size);
+}
 __attribute__((noinline)) void operator delete(void* block) noexcept { std::free(block); }
+__attribute__((noinline)) void operator delete[](void* block) noexcept { std::free(block); }
 __attribute__((noinline)) void operator delete(void* block, std::size_t) noexcept { std::free(block); }
+__attribute__((noinline)) void operator delete[](void* block, std::size_t) noexcept { std::free(block); }
+__attribute__((noinline)) void operator delete(void* block, const std::nothrow_t&) noexcept {
+  std::free(block);
+}
+__attribute__((noinline)) void operator delete[](void* block, const std::nothrow_t&) noexcept {
+  std::free(block);
+}
 
 TEST_CASE("allocation: making a ref that exists allocates nothing, whatever the length of its id",
           "[allocation]") {
