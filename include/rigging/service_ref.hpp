@@ -156,7 +156,6 @@ RIGGING_NOINLINE inline const RefInfo* internRef(std::string_view id, const RefK
   return internLocked(table, key, kind, nullptr, [&] {
     struct Plain final : RefInfo {
       using RefInfo::RefInfo;
-      ~Plain() = default;
     };
     return std::unique_ptr<Plain>(
         new Plain(id, kind.type, kind.typeName, kind.scope, kind.multiton, kind.extensionPoint));
