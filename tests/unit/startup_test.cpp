@@ -341,11 +341,14 @@ TEST_CASE("startup: rootInstanceMetadata lists the installed plugins and their m
   backend.add(pluginWith("search", deps(), [] {}));
   backend.add(moduleWith("absent", "orphan", deps(), [] {}));
   backend.start();
-  REQUIRE(seen.size() == 2);
+  // As in Backstage, a module installed without its plugin lists its plugin id too.
+  REQUIRE(seen.size() == 3);
   CHECK(seen[0].pluginId == "catalog");
   CHECK(seen[0].modules == std::vector<std::string>{"github"});
   CHECK(seen[1].pluginId == "search");
   CHECK(seen[1].modules.empty());
+  CHECK(seen[2].pluginId == "absent");
+  CHECK(seen[2].modules == std::vector<std::string>{"orphan"});
 }
 
 TEST_CASE("startup: a factory added for core.rootInstanceMetadata replaces the built-in list",

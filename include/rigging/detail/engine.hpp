@@ -726,7 +726,9 @@ class Engine {
       std::vector<InstalledPlugin> list;
       list.reserve(plugins_.size());
       for (const auto& plugin : plugins_) {
-        if (!plugin->impl) continue;
+        // Modules without their plugin are installed too (Backstage lists their plugin id); a plugin id that
+        // only a late lookup named is not.
+        if (!plugin->impl && modulesOf(*plugin).empty()) continue;
         InstalledPlugin& installed = list.emplace_back(InstalledPlugin{plugin->id, {}});
         for (const auto m : modulesOf(*plugin)) installed.modules.push_back(modules_[m].impl->moduleId);
       }
