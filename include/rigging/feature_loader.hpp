@@ -18,6 +18,8 @@
 #include <rigging/service_factory.hpp>
 
 #include <memory>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -32,19 +34,34 @@ class LoaderImpl {
   /// Calls the loader's callable: `fn` is its box's object, `deps` as for load().
   using LoadFn = std::vector<BackendFeature> (*)(const void* fn, void* const* deps);
 
-  LoaderImpl(RefSpan loaderDeps, LoadFn loadFn, CallableOwner fn)
-      : deps_(loaderDeps.begin(), loaderDeps.end()), load_(loadFn), fn_(std::move(fn)) {}
+  LoaderImpl(RefSpan loaderDeps, LoadFn loadFn, CallableOwner fn, const char* file, unsigned line)
+      : deps_(loaderDeps.begin(), loaderDeps.end()),
+        load_(loadFn),
+        fn_(std::move(fn)),
+        file_(file),
+        line_(line) {}
   LoaderImpl(const LoaderImpl&) = delete;
   LoaderImpl& operator=(const LoaderImpl&) = delete;
   ~LoaderImpl() = default;
 
   [[nodiscard]] const RefList& deps() const noexcept { return deps_; }
   [[nodiscard]] std::vector<BackendFeature> load(void* const* deps) const { return load_(fn_.get(), deps); }
+  /// Where createBackendFeatureLoader was called, as Backstage names a loader: "created at 'file.cpp:12'"
+  /// (the file's name without its directories, which the build decides). Empty if unknown.
+  [[nodiscard]] std::string site() const {
+    if (file_ == nullptr || *file_ == '\0') return {};
+    std::string_view file(file_);
+    if (const auto slash = file.find_last_of("/\\"); slash != std::string_view::npos)
+      file.remove_prefix(slash + 1);
+    return "created at '" + std::string(file) + ":" + std::to_string(line_) + "'";
+  }
 
  private:
   RefList deps_;
   LoadFn load_;
   CallableOwner fn_;
+  const char* file_;  // a string literal (__builtin_FILE), or null
+  unsigned line_;
 };
 
 // The typed half of a loader: calls the stored callable with the deps.
@@ -59,9 +76,10 @@ struct LoaderThunk<Fn, Deps<Refs...>, std::index_sequence<I...>> {
 
 RIGGING_NOINLINE inline std::shared_ptr<const LoaderImpl> makeLoaderImpl(RefSpan deps,
                                                                          LoaderImpl::LoadFn load,
-                                                                         CallableBox fn) {
+                                                                         CallableBox fn, const char* file,
+                                                                         unsigned line) {
   CallableOwner owner(fn);
-  return std::make_shared<const LoaderImpl>(deps, load, std::move(owner));
+  return std::make_shared<const LoaderImpl>(deps, load, std::move(owner), file, line);
 }
 
 }  // namespace detail
@@ -75,7 +93,8 @@ class BackendFeatureLoader : public BackendFeature {
 };
 
 /// Creates a feature loader: `fn` receives root-scoped deps as references and returns the features to add,
-/// as a std::vector<BackendFeature>.
+/// as a std::vector<BackendFeature>. Errors name the loader by number and by where it was made
+/// ("feature loader #1 created at 'main.cpp:12'"); `file` and `line` default to this call's place.
 ///
 ///     inline const auto fromConfig = createBackendFeatureLoader(deps(coreServices::rootConfig),
 ///         [](RootConfigService& config) {
@@ -84,7 +103,9 @@ class BackendFeatureLoader : public BackendFeature {
 ///           features.push_back(catalogPlugin); return features;
 ///         });
 template <class... Refs, class Fn>
-[[nodiscard]] BackendFeatureLoader createBackendFeatureLoader(const Deps<Refs...>& loaderDeps, Fn fn) {
+[[nodiscard]] BackendFeatureLoader createBackendFeatureLoader(const Deps<Refs...>& loaderDeps, Fn fn,
+                                                              const char* file = __builtin_FILE(),
+                                                              unsigned line = __builtin_LINE()) {
   using DepsT = Deps<Refs...>;
   if constexpr (detail::has_extension_point<DepsT>::value || !detail::all_root<DepsT>::value) {
     static_assert(
@@ -107,7 +128,7 @@ template <class... Refs, class Fn>
   } else {
     return BackendFeatureLoader(detail::makeLoaderImpl(
         loaderDeps.infoList(), &detail::LoaderThunk<Fn, DepsT, std::index_sequence_for<Refs...>>::load,
-        detail::boxCallable(std::move(fn))));
+        detail::boxCallable(std::move(fn)), file, line));
   }
 }
 

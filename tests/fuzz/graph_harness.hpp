@@ -1144,8 +1144,9 @@ inline std::string runSpec(const Spec& spec, Stats* stats = nullptr) {
           } catch (const ServiceFactoryError&) {
             why = "a ServiceFactoryError where the loader threw";
           } catch (const Error& e) {
-            if (e.code() != ErrorCode::factory_threw ||
-                std::string(e.what()) != "Feature loader #1 threw an error: fuzz: the loader threw")
+            const std::string_view what = e.what();
+            if (e.code() != ErrorCode::factory_threw || !what.starts_with("Feature loader #1 created at '") ||
+                !what.ends_with("' threw an error: fuzz: the loader threw"))
               why = std::string("the loader's error reads '") + e.what() + "'";
           } catch (...) {
             why = "'" + check::message(error) + "' where the loader threw";

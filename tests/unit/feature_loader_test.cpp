@@ -126,20 +126,65 @@ TEST_CASE("feature loader: loaders may yield loaders, plugins and modules", "[fe
   CHECK(log == std::vector<std::string>{"inner.mod", "inner"});
 }
 
-TEST_CASE("feature loader: two loaders providing one service is a duplicate",
+namespace {
+// Where a loader made on line `line` of this file is said to be created.
+std::string madeAt(unsigned line) {
+  return "created at 'feature_loader_test.cpp:" + std::to_string(line) + "'";
+}
+}  // namespace
+
+TEST_CASE("feature loader: two loaders providing one service is a duplicate that names both",
           "[feature_loader][validation]") {
-  auto loader = [] {
-    return createBackendFeatureLoader(deps(), [] {
-      return std::vector<BackendFeature>{createServiceFactory(greeting, deps(), [] { return Named("x"); })};
-    });
+  // Backstage: "Duplicate service implementations provided for <id> by both feature loader <a> and feature
+  // loader <b>".
+  auto loader = [](unsigned line) {
+    return createBackendFeatureLoader(
+        deps(),
+        [] {
+          return std::vector<BackendFeature>{
+              createServiceFactory(greeting, deps(), [] { return Named("x"); })};
+        },
+        __FILE__, line);
   };
   auto backend = createBackend();
-  backend.add(loader());
-  backend.add(loader());
+  backend.add(loader(10));
+  backend.add(loader(20));
   const auto problems = problemsOf(backend);
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].kind == Problem::Kind::duplicate_factory);
-  CHECK_THAT(problems[0].message, Catch::Contains("provided for 'test.greeting' by feature loaders"));
+  CHECK_THAT(problems[0].message,
+             Catch::Contains("provided for 'test.greeting' by both feature loader #1 " + madeAt(10) +
+                             " and feature loader #2 " + madeAt(20) + "; add only one factory for it"));
+}
+
+TEST_CASE("feature loader: it is named by where it was created, without the file's directories",
+          "[feature_loader]") {
+  auto failing = [](const char* file, unsigned line) {
+    return createBackendFeatureLoader(
+        deps(), []() -> std::vector<BackendFeature> { throw std::runtime_error("boom"); }, file, line);
+  };
+  SECTION("a path") {
+    auto backend = createBackend();
+    backend.add(failing("/src/plugins/catalog/loaders.cpp", 42));
+    CHECK_THROWS_WITH(backend.start(), "Feature loader #1 created at 'loaders.cpp:42' threw an error: boom");
+  }
+  SECTION("a Windows path") {
+    auto backend = createBackend();
+    backend.add(failing("C:\\src\\loaders.cpp", 7));
+    CHECK_THROWS_WITH(backend.start(), "Feature loader #1 created at 'loaders.cpp:7' threw an error: boom");
+  }
+  SECTION("no file: the number alone") {
+    auto backend = createBackend();
+    backend.add(failing(nullptr, 0));
+    CHECK_THROWS_WITH(backend.start(), "Feature loader #1 threw an error: boom");
+  }
+  SECTION("by default, the line that called createBackendFeatureLoader") {
+    auto backend = createBackend();
+    const unsigned line = __LINE__ + 1;
+    backend.add(createBackendFeatureLoader(
+        deps(), []() -> std::vector<BackendFeature> { throw std::runtime_error("boom"); }));
+    CHECK_THROWS_WITH(backend.start(), "Feature loader #1 " + madeAt(line) + " threw an error: boom");
+  }
 }
 
 TEST_CASE("feature loader: replacing a service a loader already used is rejected",
@@ -178,6 +223,7 @@ TEST_CASE("feature loader: its missing deps are reported, naming the loader",
   const auto absent = createServiceRef<Named, RootScope>("test.absent");
   bool ran = false;
   auto backend = createBackend();
+  const unsigned line = __LINE__ + 1;
   backend.add(createBackendFeatureLoader(deps(absent), [&](Named&) {
     ran = true;
     return std::vector<BackendFeature>{};
@@ -186,7 +232,7 @@ TEST_CASE("feature loader: its missing deps are reported, naming the loader",
   CHECK_FALSE(ran);
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].kind == Problem::Kind::missing_dependency);
-  CHECK(problems[0].neededBy == std::vector<std::string>{"feature loader #1"});
+  CHECK(problems[0].neededBy == std::vector<std::string>{"feature loader #1 " + madeAt(line)});
 }
 
 TEST_CASE("feature loader: a loader that depends on a plugin-scoped service at run time is rejected",
@@ -196,13 +242,14 @@ TEST_CASE("feature loader: a loader that depends on a plugin-scoped service at r
   const auto providedPlugin = createServiceRef<Named>("test.shared");
   auto backend = createBackend();
   backend.add(createServiceFactory(providedPlugin, deps(), [] { return Named("p"); }));
+  const unsigned line = __LINE__ + 2;  // the line that names createBackendFeatureLoader
   backend.add(
       createBackendFeatureLoader(deps(declaredRoot), [](Named&) { return std::vector<BackendFeature>{}; }));
   const auto problems = problemsOf(backend);
-  CHECK(std::any_of(problems.begin(), problems.end(), [](const Problem& p) {
-    return p.message.find("Feature loader #1 depends on plugin-scoped service 'test.shared'") !=
-           std::string::npos;
-  }));
+  const std::string expected =
+      "Feature loader #1 " + madeAt(line) + " depends on plugin-scoped service 'test.shared'";
+  CHECK(std::any_of(problems.begin(), problems.end(),
+                    [&](const Problem& p) { return p.message.find(expected) != std::string::npos; }));
 }
 
 TEST_CASE("feature loader: a throwing loader unwinds what it needed", "[feature_loader]") {
@@ -210,16 +257,19 @@ TEST_CASE("feature loader: a throwing loader unwinds what it needed", "[feature_
   const auto used = createServiceRef<Counted, RootScope>("test.used");
   auto backend = createBackend();
   backend.add(createServiceFactory(used, deps(), [] { return Counted("used"); }));
+  const unsigned line = __LINE__ + 1;
   backend.add(createBackendFeatureLoader(deps(used), [](Counted&) -> std::vector<BackendFeature> {
     throw std::runtime_error("no features today");
   }));
-  CHECK_THROWS_WITH(backend.start(), "Feature loader #1 threw an error: no features today");
+  CHECK_THROWS_WITH(backend.start(),
+                    "Feature loader #1 " + madeAt(line) + " threw an error: no features today");
   CHECK(Counted::live == 0);
 }
 
 TEST_CASE("feature loader: a loader that returns a moved-from feature is an error that names the loader",
           "[feature_loader]") {
   auto backend = createBackend();
+  const unsigned line = __LINE__ + 1;
   backend.add(createBackendFeatureLoader(deps(), [] {
     auto factory = createServiceFactory(greeting, deps(), [] { return Named("moved"); });
     const BackendFeature taken = std::move(factory);
@@ -230,7 +280,8 @@ TEST_CASE("feature loader: a loader that returns a moved-from feature is an erro
     FAIL("start() must throw");
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::invalid_registration);
-    CHECK_THAT(e.what(), Catch::Contains("Feature loader #1 returned an empty feature (one that was moved "
-                                         "from); return the feature itself"));
+    CHECK_THAT(e.what(), Catch::Contains("Feature loader #1 " + madeAt(line) +
+                                         " returned an empty feature (one that was moved from); return the "
+                                         "feature itself"));
   }
 }

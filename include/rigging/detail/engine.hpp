@@ -549,6 +549,7 @@ class Engine {
     for (std::size_t l = 0; l < loaders_.size(); ++l) {  // loaders may add loaders: index, not iterators
       const auto loader = loaders_[l];
       const auto number = static_cast<std::uint32_t>(l + 1);
+      const std::string name = loaderName(number);
       std::vector<Problem> found;
       buildRegistry(found, false);
       std::vector<std::uint32_t> deps;
@@ -561,8 +562,8 @@ class Engine {
           found.push_back(Problem{Problem::Kind::scope_mismatch,
                                   {services_[d].ref->id},
                                   {},
-                                  "Feature loader #" + std::to_string(number) +
-                                      " depends on plugin-scoped service " + quote(services_[d].ref->id) +
+                                  capitalized(name) + " depends on plugin-scoped service " +
+                                      quote(services_[d].ref->id) +
                                       ", but a feature loader may only depend on root-scoped services"});
         }
       }
@@ -576,7 +577,7 @@ class Engine {
           return at != no_node && reachable[at];
         });
       });
-      validate(found, &reachable, "feature loader #" + std::to_string(number));
+      validate(found, &reachable, name);
       if (!found.empty()) {
         problems.insert(problems.end(), found.begin(), found.end());
         continue;  // its features are unknown; report everything at the end
@@ -587,20 +588,47 @@ class Engine {
       try {
         features = loader->load(args.data());
       } catch (...) {
-        std::throw_with_nested(
-            Error(ErrorCode::factory_threw, "Feature loader #" + std::to_string(number) +
-                                                " threw an error: " + describe(std::current_exception())));
+        std::throw_with_nested(Error(ErrorCode::factory_threw, capitalized(name) + " threw an error: " +
+                                                                   describe(std::current_exception())));
       }
       for (const auto& feature : features) {
         if (!feature.owner()) {
           throw Error(ErrorCode::invalid_registration,
-                      "Feature loader #" + std::to_string(number) +
+                      capitalized(name) +
                           " returned an empty feature (one that was moved from); return the feature itself");
         }
         apply(feature, FactorySource::loader, number);
       }
       carryRootInstances();
     }
+  }
+
+  // "feature loader #2 created at 'main.cpp:12'": numbered in the order run, and where it was made.
+  [[nodiscard]] std::string loaderName(std::uint32_t number) const {
+    std::string name = "feature loader #" + std::to_string(number);
+    if (number == 0 || number > loaders_.size()) return name;
+    if (std::string site = loaders_[number - 1]->site(); !site.empty()) name += " " + site;
+    return name;
+  }
+  // The loader that provided service `s`'s factory so far (for a duplicate's message; factories are not
+  // linked to their services yet).
+  [[nodiscard]] std::uint32_t loaderOf(std::uint32_t s) const noexcept {
+    const auto factory = std::find_if(factories_.begin(), factories_.end(),
+                                      [s](const Factory& f) { return f.service == s && !f.decorator; });
+    if (factory == factories_.end()) return 0;
+    for (const auto& record : factoryRecords_) {
+      if (record.impl == factory->impl && record.source == FactorySource::loader) return record.loader;
+    }
+    return 0;
+  }
+  // Backstage's "by both feature loader <a> and feature loader <b>", or one loader that gave two factories.
+  [[nodiscard]] std::string loaderPair(std::uint32_t first, std::uint32_t second) const {
+    if (first == second) return loaderName(first) + " more than once";
+    return "both " + loaderName(first) + " and " + loaderName(second);
+  }
+  static std::string capitalized(std::string text) {
+    if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+    return text;
   }
 
   void carryRootInstances() {
@@ -918,15 +946,16 @@ class Engine {
         if (service.source == source && !service.ref->multiton) {
           if (std::find(duplicates.begin(), duplicates.end(), service.ref->id) == duplicates.end()) {
             duplicates.push_back(service.ref->id);
-            problems.push_back(Problem{Problem::Kind::duplicate_factory,
-                                       {service.ref->id},
-                                       {},
-                                       "Duplicate service implementations provided for " +
-                                           quote(service.ref->id) +
-                                           (source == FactorySource::loader ? " by feature loaders" : "") +
-                                           "; add only one factory for it (use createServiceDecorator to "
-                                           "wrap an implementation, or make "
-                                           "the ref a multiton)"});
+            problems.push_back(
+                Problem{Problem::Kind::duplicate_factory,
+                        {service.ref->id},
+                        {},
+                        "Duplicate service implementations provided for " + quote(service.ref->id) +
+                            (source == FactorySource::loader ? " by " + loaderPair(loaderOf(s), record.loader)
+                                                             : std::string()) +
+                            "; add only one factory for it (use createServiceDecorator to "
+                            "wrap an implementation, or make "
+                            "the ref a multiton)"});
           }
           continue;
         }
