@@ -133,6 +133,35 @@ std::string madeAt(unsigned line) {
 }
 }  // namespace
 
+TEST_CASE("feature loader: a loader's loaders run right after it, before the loaders added after it",
+          "[feature_loader]") {
+  // Backstage applies loaders depth first: a service that a loader's loader provides is known before a later
+  // loader needs it (run breadth first, the later loader would get the ref's default, and the nested loader's
+  // factory would then be refused as replacing an instance already made).
+  const auto clock = createServiceRef<Named, RootScope>("test.clock", [](auto service) {
+    return createServiceFactory(service, deps(), [] { return Named("default clock"); });
+  });
+  std::vector<std::string> seen;
+  auto backend = createBackend();
+  backend.add(createBackendFeatureLoader(deps(), [&] {
+    seen.emplace_back("outer");
+    return std::vector<BackendFeature>{createBackendFeatureLoader(deps(), [&] {
+      seen.emplace_back("nested");
+      return std::vector<BackendFeature>{
+          createServiceFactory(clock, deps(), [] { return Named("nested clock"); })};
+    })};
+  }));
+  backend.add(createBackendFeatureLoader(deps(clock), [&](Named& c) {
+    seen.push_back("later saw " + c.name);
+    return std::vector<BackendFeature>{};
+  }));
+  backend.add(createBackendFeatureLoader(
+      deps(), []() -> std::vector<BackendFeature> { throw std::runtime_error("last"); }));
+  // Numbered in the order they run: the nested loader is #2, so the last one is #4.
+  CHECK_THROWS_WITH(backend.start(), Catch::StartsWith("Feature loader #4 created at"));
+  CHECK(seen == std::vector<std::string>{"outer", "nested", "later saw nested clock"});
+}
+
 TEST_CASE("feature loader: two loaders providing one service is a duplicate that names both",
           "[feature_loader][validation]") {
   // Backstage: "Duplicate service implementations provided for <id> by both feature loader <a> and feature

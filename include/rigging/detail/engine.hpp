@@ -534,7 +534,13 @@ class Engine {
         moduleImpls_.push_back(feature.module());
         break;
       case BackendFeature::Kind::loader:
-        loaders_.push_back(feature.loader());
+        // A loader's loaders run right after it, before the loaders added after it (depth first, as in
+        // Backstage), so a service one of them provides is known before a later loader needs it.
+        if (nextLoaderAt_ != 0) {
+          loaders_.insert(loaders_.begin() + static_cast<std::ptrdiff_t>(nextLoaderAt_++), feature.loader());
+        } else {
+          loaders_.push_back(feature.loader());
+        }
         break;
     }
   }
@@ -591,6 +597,11 @@ class Engine {
         std::throw_with_nested(Error(ErrorCode::factory_threw, capitalized(name) + " threw an error: " +
                                                                    describe(std::current_exception())));
       }
+      nextLoaderAt_ = l + 1;
+      const struct Reset {
+        std::size_t& at;
+        ~Reset() { at = 0; }
+      } reset{nextLoaderAt_};
       for (const auto& feature : features) {
         if (!feature.owner()) {
           throw Error(ErrorCode::invalid_registration,
@@ -2125,7 +2136,8 @@ class Engine {
   std::vector<std::shared_ptr<const void>> ownedFactories_;  // what keeps the added factories alive
   std::vector<std::shared_ptr<const PluginImpl>> pluginImpls_;
   std::vector<std::shared_ptr<const ModuleImpl>> moduleImpls_;
-  std::vector<std::shared_ptr<const LoaderImpl>> loaders_;
+  std::vector<std::shared_ptr<const LoaderImpl>> loaders_;  // in the order they run: numbered by it
+  std::size_t nextLoaderAt_ = 0;  // while a loader's features are applied: where its loaders go, else 0
   std::vector<Carried> carried_;
   std::unordered_map<const RefInfo*, std::shared_ptr<const FactoryImpl>> defaultFactories_;
   std::vector<std::pair<std::size_t, std::uint32_t>> defaultProblems_;  // see fillNeededBy()
