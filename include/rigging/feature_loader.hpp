@@ -38,8 +38,7 @@ class LoaderImpl {
       : deps_(loaderDeps.begin(), loaderDeps.end()),
         load_(loadFn),
         fn_(std::move(fn)),
-        file_(file),
-        line_(line) {}
+        site_(siteOf(file, line)) {}
   LoaderImpl(const LoaderImpl&) = delete;
   LoaderImpl& operator=(const LoaderImpl&) = delete;
   ~LoaderImpl() = default;
@@ -48,20 +47,22 @@ class LoaderImpl {
   [[nodiscard]] std::vector<BackendFeature> load(void* const* deps) const { return load_(fn_.get(), deps); }
   /// Where createBackendFeatureLoader was called, as Backstage names a loader: "created at 'file.cpp:12'"
   /// (the file's name without its directories, which the build decides). Empty if unknown.
-  [[nodiscard]] std::string site() const {
-    if (file_ == nullptr || *file_ == '\0') return {};
-    std::string_view file(file_);
-    if (const auto slash = file.find_last_of("/\\"); slash != std::string_view::npos)
-      file.remove_prefix(slash + 1);
-    return "created at '" + std::string(file) + ":" + std::to_string(line_) + "'";
-  }
+  [[nodiscard]] const std::string& site() const noexcept { return site_; }
 
  private:
+  // Copied now: the caller's `file` need not outlive the loader.
+  static std::string siteOf(const char* file, unsigned line) {
+    if (file == nullptr || *file == '\0') return {};
+    std::string_view name(file);
+    if (const auto slash = name.find_last_of("/\\"); slash != std::string_view::npos)
+      name.remove_prefix(slash + 1);
+    return "created at '" + std::string(name) + ":" + std::to_string(line) + "'";
+  }
+
   RefList deps_;
   LoadFn load_;
   CallableOwner fn_;
-  const char* file_;  // a string literal (__builtin_FILE), or null
-  unsigned line_;
+  std::string site_;
 };
 
 // The typed half of a loader: calls the stored callable with the deps.

@@ -202,6 +202,16 @@ TEST_CASE("feature loader: it is named by where it was created, without the file
     backend.add(failing("C:\\src\\loaders.cpp", 7));
     CHECK_THROWS_WITH(backend.start(), "Feature loader #1 created at 'loaders.cpp:7' threw an error: boom");
   }
+  SECTION("a file name that does not outlive the call") {
+    auto backend = createBackend();
+    {
+      std::string file = "/tmp/generated/plugin_loader.cpp";
+      backend.add(failing(file.c_str(), 3));
+      file.assign(file.size(), 'x');  // the loader keeps its own copy
+    }
+    CHECK_THROWS_WITH(backend.start(),
+                      "Feature loader #1 created at 'plugin_loader.cpp:3' threw an error: boom");
+  }
   SECTION("no file: the number alone") {
     auto backend = createBackend();
     backend.add(failing(nullptr, 0));

@@ -618,7 +618,7 @@ class Engine {
   [[nodiscard]] std::string loaderName(std::uint32_t number) const {
     std::string name = "feature loader #" + std::to_string(number);
     if (number == 0 || number > loaders_.size()) return name;
-    if (std::string site = loaders_[number - 1]->site(); !site.empty()) name += " " + site;
+    if (const std::string& site = loaders_[number - 1]->site(); !site.empty()) name += " " + site;
     return name;
   }
   // The loader that provided service `s`'s factory so far (for a duplicate's message; factories are not
