@@ -334,6 +334,7 @@ TEST_CASE("startup: rootInstanceMetadata lists the installed plugins and their m
           "[startup][core_services]") {
   std::vector<InstalledPlugin> seen;
   auto backend = createBackend();
+  backend.add(moduleWith("early", "m", deps(), [] {}));
   backend.add(moduleWith("catalog", "github", deps(), [] {}));
   backend.add(
       pluginWith("catalog", deps(coreServices::rootInstanceMetadata),
@@ -341,14 +342,17 @@ TEST_CASE("startup: rootInstanceMetadata lists the installed plugins and their m
   backend.add(pluginWith("search", deps(), [] {}));
   backend.add(moduleWith("absent", "orphan", deps(), [] {}));
   backend.start();
-  // As in Backstage, a module installed without its plugin lists its plugin id too.
-  REQUIRE(seen.size() == 3);
-  CHECK(seen[0].pluginId == "catalog");
-  CHECK(seen[0].modules == std::vector<std::string>{"github"});
-  CHECK(seen[1].pluginId == "search");
-  CHECK(seen[1].modules.empty());
-  CHECK(seen[2].pluginId == "absent");
-  CHECK(seen[2].modules == std::vector<std::string>{"orphan"});
+  // As in Backstage, a module installed without its plugin lists its plugin id too, and each id comes in the
+  // order its plugin or first module was added.
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[0].pluginId == "early");
+  CHECK(seen[0].modules == std::vector<std::string>{"m"});
+  CHECK(seen[1].pluginId == "catalog");
+  CHECK(seen[1].modules == std::vector<std::string>{"github"});
+  CHECK(seen[2].pluginId == "search");
+  CHECK(seen[2].modules.empty());
+  CHECK(seen[3].pluginId == "absent");
+  CHECK(seen[3].modules == std::vector<std::string>{"orphan"});
 }
 
 TEST_CASE("startup: a factory added for core.rootInstanceMetadata replaces the built-in list",

@@ -43,6 +43,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -532,6 +533,7 @@ class Engine {
         break;
       case BackendFeature::Kind::module:
         moduleImpls_.push_back(feature.module());
+        moduleAfter_.push_back(static_cast<std::uint32_t>(pluginImpls_.size()));
         break;
       case BackendFeature::Kind::loader:
         // A loader's loaders run right after it, before the loaders added after it (depth first, as in
@@ -762,14 +764,29 @@ class Engine {
     if (!registered_) {
       metadataHandedOut_ = true;
     } else if (!metadataListed_) {
+      // As in Backstage: each plugin id in the order its plugin or first module was added, including ids
+      // that have only modules (their plugin absent); not an id that only a late lookup named.
+      // Order keys: the p-th plugin added is (p, 1, 0); the j-th module, added after k plugins, is (k, 0, j).
+      using Key = std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>;
+      constexpr Key none{no_node, 0, 0};
+      std::vector<Key> first(plugins_.size(), none);
+      const auto see = [&](std::uint32_t key, const Key& at) {
+        if (const std::uint32_t* found = pluginIndex_.find(key)) first[*found] = std::min(first[*found], at);
+      };
+      for (std::uint32_t p = 0; p < pluginImpls_.size(); ++p) see(pluginImpls_[p]->key, Key{p, 1, 0});
+      for (std::uint32_t j = 0; j < moduleImpls_.size(); ++j)
+        see(moduleImpls_[j]->pluginKey, Key{moduleAfter_[j], 0, j});
+      std::vector<std::uint32_t> order;
+      for (std::uint32_t p = 0; p < plugins_.size(); ++p) {
+        if (first[p] != none) order.push_back(p);
+      }
+      std::sort(order.begin(), order.end(),
+                [&](std::uint32_t a, std::uint32_t b) { return first[a] < first[b]; });
       std::vector<InstalledPlugin> list;
-      list.reserve(plugins_.size());
-      for (const auto& plugin : plugins_) {
-        // Modules without their plugin are installed too (Backstage lists their plugin id); a plugin id that
-        // only a late lookup named is not.
-        if (!plugin->impl && modulesOf(*plugin).empty()) continue;
-        InstalledPlugin& installed = list.emplace_back(InstalledPlugin{plugin->id, {}});
-        for (const auto m : modulesOf(*plugin)) installed.modules.push_back(modules_[m].impl->moduleId);
+      list.reserve(order.size());
+      for (const auto p : order) {
+        InstalledPlugin& installed = list.emplace_back(InstalledPlugin{plugins_[p]->id, {}});
+        for (const auto m : modulesOf(*plugins_[p])) installed.modules.push_back(modules_[m].impl->moduleId);
       }
       instanceMetadata_.plugins = std::move(list);
       metadataListed_ = true;
@@ -2136,6 +2153,7 @@ class Engine {
   std::vector<std::shared_ptr<const void>> ownedFactories_;  // what keeps the added factories alive
   std::vector<std::shared_ptr<const PluginImpl>> pluginImpls_;
   std::vector<std::shared_ptr<const ModuleImpl>> moduleImpls_;
+  std::vector<std::uint32_t> moduleAfter_;  // for each module: how many plugins were added before it
   std::vector<std::shared_ptr<const LoaderImpl>> loaders_;  // in the order they run: numbered by it
   std::size_t nextLoaderAt_ = 0;  // while a loader's features are applied: where its loaders go, else 0
   std::vector<Carried> carried_;
