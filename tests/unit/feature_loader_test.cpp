@@ -186,6 +186,24 @@ TEST_CASE("feature loader: two loaders providing one service is a duplicate that
                              " and feature loader #2 " + madeAt(20) + "; add only one factory for it"));
 }
 
+TEST_CASE("feature loader: one loader giving two factories for a service is a duplicate that names it once",
+          "[feature_loader][validation]") {
+  auto backend = createBackend();
+  backend.add(createBackendFeatureLoader(
+      deps(),
+      [] {
+        return std::vector<BackendFeature>{createServiceFactory(greeting, deps(), [] { return Named("a"); }),
+                                           createServiceFactory(greeting, deps(), [] { return Named("b"); })};
+      },
+      __FILE__, 30));
+  const auto problems = problemsOf(backend);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].kind == Problem::Kind::duplicate_factory);
+  CHECK_THAT(problems[0].message,
+             Catch::Contains("provided for 'test.greeting' by feature loader #1 " + madeAt(30) +
+                             " more than once; add only one factory for it"));
+}
+
 TEST_CASE("feature loader: it is named by where it was created, without the file's directories",
           "[feature_loader]") {
   auto failing = [](const char* file, unsigned line) {
